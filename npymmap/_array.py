@@ -1,0 +1,551 @@
+"""The mapped array types: shape, strides, indexing, views, conversion to Python and buffers.
+
+An array is a window on a :class:`~npymmap._region.Region`: a first item, a shape and strides
+counted in items. Full integer indices give Python values; slices and ``...`` give zero-copy views
+of the same memory. When the window is C-contiguous and the item format is native, an n-d
+memoryview does the indexing and ``tolist`` in C; every other case goes through the element's
+``struct`` reader with the same results.
+"""
+
+from __future__ import annotations
+
+from ._elements import NATIVE_ORDER, cast
+from ._typing import TYPE_CHECKING, Generic, TypeVar, overload
+
+if TYPE_CHECKING:
+    import ctypes
+    from typing import Any, Iterator
+
+    from typing_extensions import Buffer, Self
+
+    from ._elements import Element
+    from ._region import Region, _Closed
+
+    from typing import Tuple, Union
+
+    Index = Union[int, slice, ellipsis, Tuple[Union[int, slice, ellipsis], ...]]
+
+ItemT = TypeVar("ItemT")
+
+_FORMAT_KINDS = {"?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c"}
+for _code in "bhilqn":
+    _FORMAT_KINDS[_code] = "i"
+    _FORMAT_KINDS[_code.upper()] = "u"
+
+
+class _Strided:
+    """Item access by full index for windows memoryview cannot index: any strides, any element."""
+
+    __slots__ = ("region", "start", "shape", "strides")
+
+    def __init__(self, region: Region, start: int, shape: tuple[int, ...], strides: tuple[int, ...]) -> None:
+        self.region = region
+        self.start = start
+        self.shape = shape
+        self.strides = strides
+
+    def position(self, key: Any) -> int:
+        if key.__class__ is int:
+            key = (key,)
+        if key.__class__ is not tuple or len(key) != len(self.shape):
+            raise TypeError("not a full index")
+        position = self.start
+        for index, size, stride in zip(key, self.shape, self.strides):
+            if index.__class__ is not int:
+                raise TypeError("not a full integer index")  # the caller takes the general path
+            if index < 0:
+                index += size
+            if not 0 <= index < size:
+                raise IndexError(f"index out of bounds for an axis of size {size}")
+            position += index * stride
+        return position
+
+    def __getitem__(self, key: object) -> Any:
+        return self.region.get(self.position(key))
+
+    def __setitem__(self, key: object, value: object) -> None:
+        self.region.set(self.position(key), value)
+
+
+def _c_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    strides = []
+    step = 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= size
+    return tuple(reversed(strides))
+
+
+def _is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...], fortran: bool = False) -> bool:
+    expected = 1
+    pairs = zip(shape, strides) if fortran else zip(reversed(shape), reversed(strides))
+    for size, stride in pairs:
+        if size == 0:
+            return True
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _nest(values: list[Any], base: int, shape: tuple[int, ...], strides: tuple[int, ...]) -> list[Any]:
+    """Nested lists of ``values[base + sum(i_k * strides[k])]`` over ``shape``; O(size)."""
+    size, stride = shape[0], strides[0]
+    if len(shape) == 1:
+        end = base + size * stride
+        return values[base : end if end >= 0 else None : stride]
+    inner_shape, inner_strides = shape[1:], strides[1:]
+    return [_nest(values, base + i * stride, inner_shape, inner_strides) for i in range(size)]
+
+
+class NpyArray(Generic[ItemT]):
+    """A read-only n-d array of ``ItemT`` values (``float`` for ``float64``, ...) mapped from a ``.npy`` file (or a view of one).
+
+    Indexing: ``a[i]`` (1-d), ``a[i, j, ...]`` with one int per axis (negative counts from the end)
+    gives a value in O(ndim); slices and ``...`` (``a[2:10:2]``, ``a[i, :]``, ``a[..., 0]``) give
+    zero-copy views in O(ndim). An integer index that does not name an item (``a[i]`` on a 2-d
+    array) raises ``IndexError``: write ``a[i, ...]`` for the row view.
+    After :meth:`close` every operation raises ``ValueError``.
+    """
+
+    __slots__ = ("_region", "_start", "_shape", "_strides", "_items", "_fortran", "_mode", "__weakref__")
+
+    _region: Region
+    _start: int
+    _shape: tuple[int, ...]
+    _strides: tuple[int, ...]
+    _items: Any  # memoryview, _Strided or, once closed, _Closed: all indexable by a full index
+    _fortran: bool
+    _mode: str
+
+    def __init__(self) -> None:
+        raise TypeError("arrays are made by npymmap.open() and npymmap.create()")
+
+    @classmethod
+    def _make(
+        cls,
+        region: Region,
+        start: int,
+        shape: tuple[int, ...],
+        strides: tuple[int, ...],
+        fortran: bool,
+        mode: str,
+    ) -> Self:
+        self = object.__new__(cls)
+        self._region = region
+        self._start = start
+        self._shape = shape
+        self._strides = strides
+        self._fortran = fortran
+        self._mode = mode
+        element = region.element
+        size = 1
+        for n in shape:
+            size *= n
+        if element._cast is not None and size and _is_contiguous(shape, strides):
+            itemsize = element.itemsize
+            items = cast(region.data[start * itemsize : (start + size) * itemsize], element._cast, shape)
+            region.track(items)
+            self._items = items
+        else:
+            self._items = _Strided(region, start, shape, strides)
+        region.track(self)
+        return self
+
+    @classmethod
+    def _root(cls, region: Region, shape: tuple[int, ...], fortran_order: bool, mode: str) -> Self:
+        strides = _c_strides(shape[::-1])[::-1] if fortran_order else _c_strides(shape)
+        return cls._make(region, 0, shape, strides, fortran_order, mode)
+
+    def _detach(self, closed: _Closed) -> None:
+        self._items = closed
+
+    # -- description --------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Items along each axis, as in NumPy."""
+        return self._shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes (0 for a scalar array)."""
+        return len(self._shape)
+
+    @property
+    def size(self) -> int:
+        """Number of items (1 for a 0-d array, 0 when any axis is empty)."""
+        size = 1
+        for n in self._shape:
+            size *= n
+        return size
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the items take: ``size * element.itemsize``."""
+        return self.size * self._region.element.itemsize
+
+    @property
+    def element(self) -> Element[ItemT]:
+        """The element type, in the file's byte order."""
+        return self._region.element
+
+    @property
+    def descr(self) -> str:
+        """The dtype description, as in the header (``'<f8'``)."""
+        return self._region.element.descr
+
+    @property
+    def fortran_order(self) -> bool:
+        """True when the items are laid out in Fortran (column-major) order."""
+        return self._fortran
+
+    @property
+    def mode(self) -> str:
+        """How the file was opened: ``'r'``, ``'r+'``, ``'c'`` or ``'w+'`` (made by create)."""
+        return self._mode
+
+    @property
+    def path(self) -> str | None:
+        """The file the items live in."""
+        return self._region.path
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has been called on this array or one sharing its map."""
+        return self._region.closed
+
+    @property
+    def T(self) -> Self:  # noqa: N802 - NumPy's name
+        """The transposed view (axes reversed); zero-copy. A Fortran-order array's is C-order."""
+        self._region.check_open()
+        return self._make(
+            self._region,
+            self._start,
+            self._shape[::-1],
+            self._strides[::-1],
+            not self._fortran and len(self._shape) > 1,
+            self._mode,
+        )
+
+    def __repr__(self) -> str:
+        state = ", closed" if self._region.closed else ""
+        return (
+            f"<npymmap.{type(self).__name__} shape={self._shape!r} element={self._region.element!r} "
+            f"mode={self._mode!r} path={self._region.path!r}{state}>"
+        )
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of a 0-d array")
+        return self._shape[0]
+
+    # -- items and views -----------------------------------------------------------------------
+
+    @overload
+    def __getitem__(self, key: int | tuple[int, ...]) -> ItemT: ...  # type: ignore[overload-overlap]
+
+    @overload
+    def __getitem__(self, key: slice | ellipsis | tuple[int | slice | ellipsis, ...]) -> Self: ...
+
+    def __getitem__(self, key: Index) -> ItemT | Self:
+        if key.__class__ is tuple or key.__class__ is int:
+            try:
+                item: ItemT = self._items[key]
+                return item
+            except (TypeError, NotImplementedError):
+                pass  # not a full integer index: slices, ..., or too few indices
+        located = self._locate(key)
+        if isinstance(located, int):
+            item = self._region.get(located)
+            return item
+        return located
+
+    def _locate(self, key: object) -> int | Self:
+        """The item position a full integer index names, or the view any other index names."""
+        self._region.check_open()
+        keys = key if isinstance(key, tuple) else (key,)
+        ndim = len(self._shape)
+        ellipses = sum(1 for k in keys if k is Ellipsis)
+        if ellipses > 1:
+            raise IndexError("an index can only have a single ellipsis ('...')")
+        if ellipses:
+            at = keys.index(Ellipsis)
+            keys = keys[:at] + (slice(None),) * (ndim - len(keys) + 1) + keys[at + 1 :]
+        if len(keys) > ndim:
+            raise IndexError(f"too many indices: {len(keys)} for a {ndim}-d array")
+        start = self._start
+        shape: list[int] = []
+        strides: list[int] = []
+        only_integers = True
+        for axis, index in enumerate(keys):
+            size, stride = self._shape[axis], self._strides[axis]
+            if isinstance(index, slice):
+                first, stop, step = index.indices(size)
+                count = len(range(first, stop, step))
+                if count:
+                    start += first * stride
+                shape.append(count)
+                strides.append(stride * step)
+                only_integers = False
+                continue
+            if isinstance(index, bool) or not hasattr(index, "__index__"):
+                raise TypeError(
+                    f"indices must be integers, slices or '...', not {type(index).__name__}"
+                )
+            position = index.__index__()
+            if position < 0:
+                position += size
+            if not 0 <= position < size:
+                raise IndexError(f"index {index} is out of bounds for axis {axis} with size {size}")
+            start += position * stride
+        if only_integers:
+            if len(keys) == ndim:
+                return start
+            raise IndexError(
+                f"{len(keys)} index for a {ndim}-d array names no single item; "
+                f"write a[{', '.join(map(str, keys))}, ...] for a view"
+            )
+        shape += self._shape[len(keys) :]
+        strides += self._strides[len(keys) :]
+        view_shape, view_strides = tuple(shape), tuple(strides)
+        fortran = len(view_shape) > 1 and not _is_contiguous(view_shape, view_strides) and _is_contiguous(
+            view_shape, view_strides, fortran=True
+        )
+        return self._make(self._region, start, view_shape, view_strides, fortran, self._mode)
+
+    def __iter__(self) -> Iterator[ItemT]:
+        """The items of a 1-d array, in order. Use :meth:`rows` for the rows of an n-d array."""
+        self._region.check_open()
+        if len(self._shape) != 1:
+            raise TypeError(
+                f"iteration needs a 1-d array, this one is {len(self._shape)}-d: use rows() or tolist()"
+            )
+        stride = self._strides[0]
+        return map(self._region.get, range(self._start, self._start + self._shape[0] * stride, stride))
+
+    def rows(self) -> Iterator[Self]:
+        """Zero-copy views of ``a[i, ...]`` for each ``i`` along the first axis."""
+        self._region.check_open()
+        if not self._shape:
+            raise TypeError("a 0-d array has no rows")
+        return (self[i, ...] for i in range(self._shape[0]))
+
+    # -- conversion ----------------------------------------------------------------------------
+
+    def _span(self) -> tuple[int, int]:
+        low = high = self._start
+        for size, stride in zip(self._shape, self._strides):
+            if stride < 0:
+                low += (size - 1) * stride
+            else:
+                high += (size - 1) * stride
+        return low, high + 1
+
+    def tolist(self) -> Any:
+        """The items as nested lists of Python values, in logical (C) order, as NumPy's
+        ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
+        items = self._items
+        if items.__class__ is memoryview:
+            return items.tolist()
+        self._region.check_open()
+        if self.size == 0:
+            return _nest([], 0, self._shape, self._strides) if self._shape else []
+        low, high = self._span()
+        values = self._region.element.read(self._region.data, low, high - low)
+        if not self._shape:
+            return values[0]
+        return _nest(values, self._start - low, self._shape, self._strides)
+
+    def _positions(self) -> list[int]:
+        """Item positions in logical (C) order; O(size)."""
+        if not self._shape:
+            return [self._start]
+        low, high = self._span()
+        nested = _nest(list(range(low, high)), self._start - low, self._shape, self._strides)
+        for _ in range(len(self._shape) - 1):
+            nested = [position for row in nested for position in row]
+        return nested
+
+    def tobytes(self) -> bytes:
+        """The items' bytes in logical (C) order and the file's byte order, as NumPy's
+        ``tobytes()``. O(nbytes); a single copy when the view is C-contiguous."""
+        self._region.check_open()
+        itemsize = self._region.element.itemsize
+        data = self._region.data
+        if _is_contiguous(self._shape, self._strides):
+            return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
+        return b"".join(bytes(data[p * itemsize : (p + 1) * itemsize]) for p in self._positions())
+
+    @property
+    def data(self) -> memoryview[ItemT]:
+        """A memoryview of the items with this array's shape and item format (zero-copy).
+
+        Needs a native-order element memoryview knows (not float16 or complex: ``TypeError``)
+        and a C-contiguous window (``ValueError``; ``a.T`` of a Fortran array is C-contiguous).
+        Released when the array is closed. An empty array gives an empty 1-d view.
+        """
+        self._region.check_open()
+        element = self._region.element
+        if element._cast is None:
+            raise TypeError(f"memoryview cannot hold {element.descr} ({element.name}) items; use tolist()")
+        if not _is_contiguous(self._shape, self._strides):
+            raise ValueError("memoryview needs a C-contiguous array; copy with tolist() or use .T")
+        itemsize = element.itemsize
+        window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
+        view = cast(window, element._cast, self._shape if self.size else None)
+        self._region.track(view)
+        return view
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Make writes durable: the changed pages are written and the file is ``fsync``-ed.
+
+        Does nothing for ``'r'`` and ``'c'`` (which never write the file). ``ValueError`` if closed.
+        """
+        self._region.flush()
+
+    def close(self) -> None:
+        """Flush, then unmap the file for this array and every view sharing its map.
+
+        Idempotent. Views and memoryviews handed out raise ``ValueError`` afterwards.
+        """
+        self._region.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class WritableNpyArray(NpyArray[ItemT]):
+    """An :class:`NpyArray` whose items can be assigned (modes ``'r+'``, ``'c'`` and ``create``).
+
+    ``a[i, j] = v`` stores one value; ``a[view_index] = source`` fills a view from a scalar, a
+    buffer, another array or nested lists of the view's shape. A buffer of the same item format
+    and byte order is copied with one memcpy.
+    """
+
+    __slots__ = ()
+
+    @overload
+    def __setitem__(self, key: int | tuple[int, ...], value: ItemT) -> None: ...
+
+    @overload
+    def __setitem__(
+        self,
+        key: slice | ellipsis | tuple[int | slice | ellipsis, ...],
+        value: ItemT | Buffer | NpyArray[ItemT] | list[Any] | tuple[Any, ...],
+    ) -> None: ...
+
+    def __setitem__(self, key: Index, value: Any) -> None:
+        if key.__class__ is tuple or key.__class__ is int:
+            try:
+                self._items[key] = value
+                return
+            except (TypeError, ValueError, NotImplementedError):
+                pass  # not a full integer index, or a bad value: the general path says which
+        located = self._locate(key)
+        if isinstance(located, int):
+            self._region.set(located, value)
+        else:
+            located._fill(value)
+
+    def _fill(self, value: Any) -> None:
+        region = self._region
+        element = region.element
+        size = self.size
+        contiguous = _is_contiguous(self._shape, self._strides)
+        if isinstance(value, NpyArray):
+            source = value.tobytes() if value.element is element else None
+            values = None if source is not None else _flatten(value.tolist(), value.shape)
+            if value.shape != self._shape:
+                raise ValueError(f"cannot assign an array of shape {value.shape} to a view of shape {self._shape}")
+            if source is not None and contiguous:
+                start = self._start * element.itemsize
+                region.data[start : start + len(source)] = source
+                return
+            if values is None:
+                values = _flatten(value.tolist(), value.shape)
+        elif isinstance(value, (list, tuple)):
+            values = _flatten(list(value), self._shape)
+        elif not isinstance(value, (str, int, float, complex)) and _has_buffer(value):
+            with memoryview(value) as source_view:
+                source_shape = tuple(source_view.shape or ())
+                if source_shape != self._shape and (source_view.ndim != 1 or len(source_view) != size):
+                    raise ValueError(
+                        f"cannot assign a buffer of shape {source_shape} to a view of shape {self._shape}"
+                    )
+                if contiguous and source_view.c_contiguous and _same_format(source_view.format, element):
+                    start = self._start * element.itemsize
+                    region.data[start : start + self.nbytes] = source_view.cast("B")
+                    return
+                values = _flatten(source_view.tolist(), source_shape)
+        else:
+            values = [value] * size
+        if contiguous:
+            element.write(region.data, self._start, values)
+        else:
+            setter = region.set
+            for position, item in zip(self._positions(), values):
+                setter(position, item)
+
+    def as_ctypes(self) -> ctypes.Array[Any]:
+        """A ctypes array over the items (zero-copy, writes go to the map), shaped like the array;
+        complex items get a trailing axis of 2 (real, imaginary); a 0-d array gives length 1.
+
+        Imports :mod:`ctypes` on first use. Needs a C-contiguous window (``ValueError``); float16
+        has no ctypes type (:class:`UnsupportedDtypeError`).
+        """
+        self._region.check_open()
+        if not _is_contiguous(self._shape, self._strides):
+            raise ValueError("a ctypes array needs a C-contiguous array; use .T for Fortran order")
+        element = self._region.element
+        array_type: Any = element.ctype()
+        dims = self._shape + ((2,) if element.kind == "c" else ()) or (1,)
+        for n in reversed(dims):
+            array_type = array_type * n
+        itemsize = element.itemsize
+        window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
+        self._region.track(window)
+        return array_type.from_buffer(window)  # type: ignore[no-any-return]
+
+
+def _has_buffer(value: object) -> bool:
+    try:
+        memoryview(value).release()  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
+
+
+def _same_format(format: str, element: Element[Any]) -> bool:
+    """True when buffer items of this struct format have exactly the element's bytes."""
+    import struct
+
+    order, code = (format[0], format[1:]) if format[0] in ("<", ">", "!", "=", "@") else ("@", format)
+    if _FORMAT_KINDS.get(code) != element.kind:
+        return False
+    try:
+        itemsize = struct.calcsize(order + code[-1]) * (2 if code[0] == "Z" else 1)
+    except struct.error:
+        return False
+    if itemsize != element.itemsize:
+        return False
+    byteorder = NATIVE_ORDER if order in ("@", "=") else ">" if order == "!" else order
+    return itemsize == 1 or byteorder == element.byteorder
+
+
+def _flatten(values: Any, shape: tuple[int, ...]) -> list[Any]:
+    """Items of nested lists in C order, checking they have exactly ``shape``; O(size)."""
+    if not shape:
+        return [values]
+    level = [values]
+    for depth, size in enumerate(shape):
+        for row in level:
+            if not isinstance(row, (list, tuple)) or len(row) != size:
+                raise ValueError(f"cannot assign a value that is not of shape {shape} (axis {depth})")
+        level = [item for row in level for item in row]
+    return level

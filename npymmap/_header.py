@@ -1,0 +1,425 @@
+"""The ``.npy`` header: magic string, version, length field and the literal dict.
+
+Reading never evaluates anything: :func:`parse_literal` accepts only the small grammar NumPy's
+writers produce (a dict with str keys whose values are str, int, bool, tuple, list or dict, with
+optional trailing commas and Python 2 ``L`` suffixes) and refuses the rest with a message naming
+the offending position. Writing produces the exact bytes ``numpy.lib.format`` writes, including the
+spare spaces that let the growth axis be rewritten in place and the padding to 64 bytes.
+"""
+
+from __future__ import annotations
+
+from ._errors import NpyFormatError
+from ._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Union
+
+    Literal = Union[str, int, bool, "tuple[Any, ...]", "list[Any]", "dict[str, Any]"]
+    Descr = Union[str, "list[tuple[Any, ...]]"]
+
+MAGIC = b"\x93NUMPY"
+ARRAY_ALIGN = 64
+GROWTH_AXIS_MAX_DIGITS = 21
+MAX_DIMENSIONS = 64
+MAX_NESTING = 32
+MAX_INT_DIGITS = 24
+MAX_DATA_BYTES = (1 << 63) - 1
+SUPPORTED_VERSIONS = ((1, 0), (2, 0), (3, 0))
+_EXPECTED_KEYS = ("descr", "fortran_order", "shape")
+
+
+class Header:
+    """What a ``.npy`` header says, plus where the data starts.
+
+    ``descr`` is the dtype description as written (``'<f8'``, or a list of fields for records),
+    ``shape`` a tuple of non-negative ints, ``fortran_order`` a bool, ``version`` ``(major, minor)``
+    and ``data_offset`` the byte offset of the first element in the file.
+    """
+
+    __slots__ = ("descr", "shape", "fortran_order", "version", "data_offset")
+
+    def __init__(
+        self,
+        descr: Descr,
+        shape: tuple[int, ...],
+        fortran_order: bool,
+        version: tuple[int, int],
+        data_offset: int,
+    ) -> None:
+        self.descr = descr
+        self.shape = shape
+        self.fortran_order = fortran_order
+        self.version = version
+        self.data_offset = data_offset
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.descr, self.shape, self.fortran_order, self.version, self.data_offset)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Header):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(repr(self._fields()))
+
+    def __repr__(self) -> str:
+        return (
+            f"Header(descr={self.descr!r}, shape={self.shape!r}, "
+            f"fortran_order={self.fortran_order!r}, version={self.version!r}, "
+            f"data_offset={self.data_offset!r})"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The literal parser
+
+
+class _LiteralError(Exception):
+    """Raised inside the parser; turned into an NpyFormatError that names the file."""
+
+
+_WHITESPACE = " \t\r\n\f"
+_DIGITS = "0123456789"
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0": "\0"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_NAMES: dict[str, bool] = {"True": True, "False": False}
+
+
+class _Parser:
+    __slots__ = ("text", "pos", "depth")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.depth = 0
+
+    def fail(self, what: str) -> _LiteralError:
+        return _LiteralError(f"header is not a valid literal: {what} at character {self.pos}")
+
+    def skip_space(self) -> str:
+        text, pos = self.text, self.pos
+        while pos < len(text) and text[pos] in _WHITESPACE:
+            pos += 1
+        self.pos = pos
+        return text[pos] if pos < len(text) else ""
+
+    def value(self) -> Literal:
+        char = self.skip_space()
+        if char == "'" or char == '"':
+            return self.string(char)
+        if char in _DIGITS or char == "-" or char == "+":
+            return self.integer()
+        if char == "{" or char == "(" or char == "[":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.fail(f"nesting deeper than {MAX_NESTING}")
+            self.pos += 1
+            result = self.dict() if char == "{" else self.sequence(")" if char == "(" else "]")
+            self.depth -= 1
+            return result
+        if char == "u" and self.text[self.pos + 1 : self.pos + 2] in ("'", '"'):
+            self.pos += 1
+            return self.string(self.text[self.pos])
+        if char.isalpha() or char == "_":
+            return self.name()
+        raise self.fail(f"unexpected {char!r}" if char else "unexpected end")
+
+    def name(self) -> bool:
+        text, start = self.text, self.pos
+        end = start
+        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            end += 1
+        word = text[start:end]
+        if word not in _NAMES:
+            raise self.fail(f"name {word[:40]!r} is not a literal")
+        self.pos = end
+        return _NAMES[word]
+
+    def string(self, quote: str) -> str:
+        text = self.text
+        start = self.pos + 1
+        end = text.find(quote, start)
+        if end < 0:
+            raise self.fail("unterminated string")
+        body = text[start:end]
+        if "\\" not in body:
+            if "\n" in body:
+                raise self.fail("newline inside a string")
+            self.pos = end + 1
+            return body
+        pieces: list[str] = []
+        pos = start
+        while True:
+            if pos >= len(text):
+                self.pos = start
+                raise self.fail("unterminated string")
+            char = text[pos]
+            if char == quote:
+                self.pos = pos + 1
+                return "".join(pieces)
+            if char == "\n":
+                self.pos = pos
+                raise self.fail("newline inside a string")
+            if char != "\\":
+                pieces.append(char)
+                pos += 1
+                continue
+            code = text[pos + 1 : pos + 2]
+            if code in _ESCAPES:
+                pieces.append(_ESCAPES[code])
+                pos += 2
+            elif code in _HEX_ESCAPES:
+                width = _HEX_ESCAPES[code]
+                digits = text[pos + 2 : pos + 2 + width]
+                if len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
+                    self.pos = pos
+                    raise self.fail("bad escape in string")
+                number = int(digits, 16)
+                if number > 0x10FFFF:
+                    self.pos = pos
+                    raise self.fail("bad escape in string")
+                pieces.append(chr(number))
+                pos += 2 + width
+            else:
+                self.pos = pos
+                raise self.fail("unsupported escape in string")
+
+    def integer(self) -> int:
+        text, start = self.text, self.pos
+        pos = start
+        if text[pos] in "+-":
+            pos += 1
+            while pos < len(text) and text[pos] in _WHITESPACE:
+                pos += 1
+        digits_start = pos
+        while pos < len(text) and text[pos] in _DIGITS:
+            pos += 1
+        digits = text[digits_start:pos]
+        if not digits:
+            raise self.fail("sign without a number")
+        if len(digits) > MAX_INT_DIGITS:
+            raise self.fail(f"integer longer than {MAX_INT_DIGITS} digits")
+        if len(digits) > 1 and digits[0] == "0":
+            raise self.fail("integer with a leading zero")
+        if pos < len(text) and text[pos] in "lL":
+            pos += 1
+        if pos < len(text) and (text[pos].isalnum() or text[pos] in "._"):
+            self.pos = pos
+            raise self.fail("not an integer")
+        self.pos = pos
+        number = int(digits)
+        return -number if text[start] == "-" else number
+
+    def sequence(self, closer: str) -> tuple[Any, ...] | list[Any]:
+        items: list[Any] = []
+        separated = True
+        while True:
+            char = self.skip_space()
+            if char == closer:
+                self.pos += 1
+                break
+            if not separated:
+                raise self.fail(f"expected ',' or {closer!r}")
+            items.append(self.value())
+            if self.skip_space() == ",":
+                self.pos += 1
+            else:
+                separated = False
+        if closer == "]":
+            return items
+        if len(items) == 1 and separated is False:
+            # "(x)" is a parenthesised value, not a tuple.
+            return items[0]  # type: ignore[no-any-return]
+        return tuple(items)
+
+    def dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        separated = True
+        while True:
+            char = self.skip_space()
+            if char == "}":
+                self.pos += 1
+                return result
+            if not separated:
+                raise self.fail("expected ',' or '}'")
+            key = self.value()
+            if not isinstance(key, str):
+                raise self.fail("dict key is not a string")
+            if self.skip_space() != ":":
+                raise self.fail("expected ':'")
+            self.pos += 1
+            if key in result:
+                raise self.fail(f"duplicate key {key!r}")
+            result[key] = self.value()
+            if self.skip_space() == ",":
+                self.pos += 1
+            else:
+                separated = False
+
+
+def parse_literal(text: str) -> Literal:
+    """Parse one literal (the header dict, in practice) and nothing after it but whitespace.
+
+    Raises ``ValueError`` naming the fault and the character position. Linear in the length of
+    ``text``; nesting is capped at 32 levels and integers at 24 digits, so no input recurses deeply
+    or builds a huge number.
+    """
+    parser = _Parser(text)
+    try:
+        value = parser.value()
+        if parser.skip_space():
+            raise parser.fail("unexpected text after the literal")
+    except _LiteralError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _fault(path: str | None, reason: str) -> NpyFormatError:
+    return NpyFormatError(reason, path)
+
+
+def read_prefix(prefix: bytes, path: str | None) -> tuple[tuple[int, int], int, int]:
+    """Read magic, version and header length from the first bytes of a file.
+
+    Returns ``(version, header_start, header_length)``. Needs at least 12 bytes (fewer only when
+    the file itself is shorter, which is then reported as truncated).
+    """
+    if len(prefix) < 8 or prefix[:6] != MAGIC:
+        if MAGIC.startswith(prefix[:6]) and len(prefix) < 8:
+            raise _fault(path, f"file is truncated: {len(prefix)} bytes, too short for the magic string")
+        raise _fault(path, f"not a .npy file: magic string is {bytes(prefix[:6])!r}, expected {MAGIC!r}")
+    version = (prefix[6], prefix[7])
+    if version not in SUPPORTED_VERSIONS:
+        raise _fault(path, f"unsupported format version {version[0]}.{version[1]} (1.0, 2.0 and 3.0 are known)")
+    width = 2 if version == (1, 0) else 4
+    if len(prefix) < 8 + width:
+        raise _fault(path, f"file is truncated: {len(prefix)} bytes, inside the header length field")
+    header_length = int.from_bytes(prefix[8 : 8 + width], "little")
+    return version, 8 + width, header_length
+
+
+def parse_header(
+    raw: bytes, version: tuple[int, int], data_offset: int, path: str | None, max_header_size: int
+) -> Header:
+    """Decode and validate the header dict (``raw``: the bytes after the length field).
+
+    Raises :class:`NpyFormatError` for anything NumPy would not write: undecodable bytes, a header
+    over ``max_header_size`` characters, a non-dict, missing or extra keys, a shape that is not a
+    tuple of non-negative ints (bools refused) or has more than 64 dimensions, a non-bool
+    ``fortran_order``, or a descr that is neither a str nor a list.
+    """
+    try:
+        text = raw.decode("utf-8" if version == (3, 0) else "latin-1")
+    except UnicodeDecodeError as error:
+        raise _fault(path, f"header is not valid UTF-8 (byte {error.start})") from None
+    if len(text) > max_header_size:
+        raise _fault(
+            path,
+            f"header is {len(text)} characters, over max_header_size={max_header_size}; "
+            "pass a larger max_header_size if you trust the file",
+        )
+    try:
+        literal = parse_literal(text)
+    except ValueError as error:
+        raise _fault(path, str(error)) from None
+    if not isinstance(literal, dict):
+        raise _fault(path, f"header is not a dict but a {type(literal).__name__}")
+    if sorted(literal) != list(_EXPECTED_KEYS):
+        raise _fault(path, f"header keys are {sorted(literal)}, expected {list(_EXPECTED_KEYS)}")
+    shape = literal["shape"]
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise _fault(path, f"shape {shape!r} is not a tuple of non-negative ints")
+    if len(shape) > MAX_DIMENSIONS:
+        raise _fault(path, f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
+    fortran_order = literal["fortran_order"]
+    if type(fortran_order) is not bool:
+        raise _fault(path, f"fortran_order {fortran_order!r} is not a bool")
+    descr = literal["descr"]
+    if not isinstance(descr, (str, list)):
+        raise _fault(path, f"descr {descr!r} is not a dtype description")
+    return Header(descr, shape, fortran_order, version, data_offset)
+
+
+def read_header_from(read: Callable[[int], bytes], path: str | None, max_header_size: int = 10000) -> Header:
+    """Read and validate a header with ``read(n)``, which gives the file's next ``n`` bytes
+    (fewer only at its end), starting from the file's first byte.
+
+    Reads only the header's bytes. Raises :class:`NpyFormatError` for any fault, including a file
+    that ends inside the header.
+    """
+    prefix = read(12)
+    version, header_start, header_length = read_prefix(prefix, path)
+    limit = max_header_size * (4 if version == (3, 0) else 1)
+    if header_length > limit:
+        raise _fault(
+            path,
+            f"header length field says {header_length} bytes, over max_header_size={max_header_size}; "
+            "pass a larger max_header_size if you trust the file",
+        )
+    raw = prefix[header_start : header_start + header_length]
+    if len(raw) < header_length:
+        raw += read(header_length - len(raw))
+    if len(raw) < header_length:
+        raise _fault(
+            path,
+            f"file is truncated: header length field says {header_length} bytes, "
+            f"only {len(raw)} follow",
+        )
+    return parse_header(raw, version, header_start + header_length, path, max_header_size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def format_header(
+    descr: Descr, fortran_order: bool, shape: tuple[int, ...], version: tuple[int, int] | None = None
+) -> tuple[bytes, tuple[int, int]]:
+    """The header bytes NumPy writes for this array, and the version they use.
+
+    Byte-identical to ``numpy.lib.format``'s writer: keys sorted, values as ``repr``, 21 spare
+    spaces minus the growth axis' digits, padded with spaces and a newline to a multiple of 64
+    bytes. ``version=None`` picks the oldest of 1.0, 2.0, 3.0 that can hold the header.
+    Raises ``ValueError`` when the asked version cannot hold it.
+    """
+    text = f"{{'descr': {descr!r}, 'fortran_order': {fortran_order!r}, 'shape': {tuple(shape)!r}, }}"
+    if shape:
+        growth = shape[-1] if fortran_order else shape[0]
+        text += " " * (GROWTH_AXIS_MAX_DIGITS - len(repr(growth)))
+    if version is not None:
+        return _wrap(text, version), version
+    for candidate in SUPPORTED_VERSIONS:
+        try:
+            return _wrap(text, candidate), candidate
+        except ValueError:
+            continue
+    raise ValueError("header too large for any .npy version")  # pragma: no cover - 4 GiB header
+
+
+def _wrap(text: str, version: tuple[int, int]) -> bytes:
+    if version not in SUPPORTED_VERSIONS:
+        raise ValueError(f"version must be one of {SUPPORTED_VERSIONS}, got {version!r}")
+    width = 2 if version == (1, 0) else 4
+    try:
+        encoded = text.encode("utf-8" if version == (3, 0) else "latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(f"header cannot be encoded for version {version}") from None
+    unpadded = len(MAGIC) + 2 + width + len(encoded) + 1  # NumPy pads a full 64 when aligned
+    padding = ARRAY_ALIGN - unpadded % ARRAY_ALIGN
+    length = len(encoded) + padding + 1
+    if length >= 1 << (8 * width):
+        raise ValueError(f"header of {length} bytes too large for version {version}")
+    return (
+        MAGIC
+        + bytes(version)
+        + length.to_bytes(width, "little")
+        + encoded
+        + b" " * padding
+        + b"\n"
+    )

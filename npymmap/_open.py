@@ -1,0 +1,197 @@
+"""Opening and creating ``.npy`` files: modes, validation before mapping, atomic creation."""
+
+from __future__ import annotations
+
+import builtins
+import mmap
+import os
+
+from ._array import NpyArray, WritableNpyArray
+from ._elements import lookup
+from ._errors import DtypeMismatchError, NpyError, NpyFormatError
+from ._header import MAX_DATA_BYTES, MAX_DIMENSIONS, Header, format_header, read_header_from
+from ._region import Region
+from ._typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    from typing import Any, Literal, TypeVar, Union
+
+    from ._elements import Element
+
+    T = TypeVar("T")
+    StrPath = Union[str, "os.PathLike[str]"]
+    WritableMode = Literal["r+", "c"]
+
+_ACCESS = {"r": mmap.ACCESS_READ, "r+": mmap.ACCESS_WRITE, "c": mmap.ACCESS_COPY}
+_BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _name(path: StrPath) -> str:
+    name = os.fspath(path)
+    if not isinstance(name, str):
+        raise TypeError(f"path must be a str or os.PathLike[str], not {type(name).__name__}")
+    return name
+
+
+def read_header(path: StrPath, *, max_header_size: int = 10000) -> Header:
+    """Read and validate the header of the ``.npy`` file at ``path``, reading only the header.
+
+    Raises :class:`NpyFormatError` (a ``ValueError``) naming the file for any malformed header,
+    and ``OSError`` when the file cannot be read.
+    """
+    name = _name(path)
+    with builtins.open(name, "rb") as file:
+        return read_header_from(file.read, name, max_header_size)
+
+
+def _nbytes(shape: tuple[int, ...], element: Element[Any], name: str | None) -> int:
+    count = 1
+    for n in shape:
+        count *= n
+    nbytes = count * element.itemsize
+    if nbytes > MAX_DATA_BYTES:
+        raise NpyFormatError(f"shape {shape} holds {nbytes} bytes, more than any file can", name)
+    return nbytes
+
+
+def _element_for(header: Header, name: str) -> Element[Any]:
+    try:
+        return lookup(header.descr)  # type: ignore[arg-type]
+    except NpyError as error:
+        raise type(error)(error.reason, name) from None
+
+
+@overload
+def open(
+    path: StrPath, element: Element[T], *, mode: Literal["r"] = ..., max_header_size: int = ...
+) -> NpyArray[T]: ...
+
+
+@overload
+def open(path: StrPath, element: Element[T], *, mode: WritableMode, max_header_size: int = ...) -> WritableNpyArray[T]: ...
+
+
+@overload
+def open(path: StrPath, element: None = ..., *, mode: Literal["r"] = ..., max_header_size: int = ...) -> NpyArray[Any]: ...
+
+
+@overload
+def open(path: StrPath, element: None = ..., *, mode: WritableMode, max_header_size: int = ...) -> WritableNpyArray[Any]: ...
+
+
+def open(
+    path: StrPath, element: Element[Any] | None = None, *, mode: str = "r", max_header_size: int = 10000
+) -> NpyArray[Any]:
+    """Map the ``.npy`` file at ``path`` as an array, without reading its data.
+
+    ``mode``: ``'r'`` read-only; ``'r+'`` writes go to the file; ``'c'`` copy-on-write (writes stay
+    in this process's memory, the file is never touched). With ``element``, the file's dtype must
+    be that element in either byte order, else :class:`DtypeMismatchError`; the array uses the
+    file's byte order. The header is validated and the file's size checked against it before
+    anything is mapped. O(header) time; the data is paged in as it is used.
+
+    Raises :class:`NpyFormatError` for a malformed file, :class:`UnsupportedDtypeError` for a
+    dtype npymmap cannot map, ``OSError`` when the file cannot be opened or mapped.
+    """
+    access = _ACCESS.get(mode)
+    if access is None:
+        raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
+    name = _name(path)
+    fd = os.open(name, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | _BINARY)
+    try:
+        header = read_header_from(lambda n: os.read(fd, n), name, max_header_size)
+        file_element = _element_for(header, name)
+        if element is not None and element.name != file_element.name:
+            raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.name}", name)
+        nbytes = _nbytes(header.shape, file_element, name)
+        end = header.data_offset + nbytes
+        file_size = os.fstat(fd).st_size
+        if file_size < end:
+            raise NpyFormatError(
+                f"file is truncated: the header's shape {header.shape} needs {end} bytes, the file has {file_size}",
+                name,
+            )
+        region = _map(fd, header.data_offset, nbytes, access, file_element, name, keep_fd=mode == "r+")
+    except BaseException:
+        os.close(fd)
+        raise
+    if mode != "r+":
+        os.close(fd)
+    cls = NpyArray if mode == "r" else WritableNpyArray
+    return cls._root(region, header.shape, header.fortran_order, mode)
+
+
+def _map(
+    fd: int, offset: int, nbytes: int, access: int, element: Element[Any], name: str, keep_fd: bool
+) -> Region:
+    if nbytes == 0:
+        data = memoryview(bytearray() if access != mmap.ACCESS_READ else b"")
+        return Region(data, element, name, fd=fd if keep_fd else None, sync=keep_fd)
+    mapping = mmap.mmap(fd, offset + nbytes, access=access)
+    data = memoryview(mapping)[offset:]
+    return Region(data, element, name, mapping, fd if keep_fd else None, sync=keep_fd)
+
+
+def create(
+    path: StrPath,
+    element: Element[T],
+    shape: int | tuple[int, ...],
+    *,
+    fortran_order: bool = False,
+    version: tuple[int, int] | None = None,
+    overwrite: bool = False,
+) -> WritableNpyArray[T]:
+    """Create a zero-filled ``.npy`` file and map it writable (NumPy's ``open_memmap(..., 'w+')``).
+
+    The header is byte-identical to NumPy's; ``version=None`` writes the oldest version that fits.
+    The data is zero-filled sparsely (the file is extended, not written). The file appears whole
+    or not at all: it is built under a temporary name in the same folder and then linked into
+    place. An existing file raises ``FileExistsError`` unless ``overwrite=True``, which replaces it
+    atomically. Raises ``ValueError`` for a bad shape or version, ``OSError`` for OS failures
+    (the temporary file is removed). O(header) time.
+    """
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
+    if len(shape) > MAX_DIMENSIONS:
+        raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
+    if type(fortran_order) is not bool:
+        raise ValueError(f"fortran_order must be a bool, got {fortran_order!r}")
+    name = _name(path)
+    header, version = format_header(element.descr, fortran_order, shape, version)
+    nbytes = _nbytes(shape, element, name)
+    folder, base = os.path.split(os.path.abspath(name))
+    temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        written = 0
+        while written < len(header):
+            written += os.write(fd, header[written:])
+        os.ftruncate(fd, len(header) + nbytes)
+        region = _map(fd, len(header), nbytes, mmap.ACCESS_WRITE, element, name, keep_fd=True)
+        _publish(temporary, name, overwrite)
+    except BaseException:
+        os.close(fd)
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return WritableNpyArray._root(region, shape, fortran_order, "w+")
+
+
+def _publish(temporary: str, name: str, overwrite: bool) -> None:
+    """Give the finished temporary file its name: replace, or link so an existing file wins."""
+    if overwrite:
+        os.replace(temporary, name)
+        return
+    try:
+        os.link(temporary, name)
+    except FileExistsError:
+        raise FileExistsError(17, "file exists; pass overwrite=True to replace it", name) from None
+    except OSError:
+        # A file system without hard links: check, then rename (not atomic against a racing writer).
+        if os.path.lexists(name):
+            raise FileExistsError(17, "file exists; pass overwrite=True to replace it", name) from None
+        os.rename(temporary, name)
+        return
+    os.unlink(temporary)
