@@ -24,7 +24,7 @@ from ._elements import (
     uint32,
     uint64,
 )
-from ._errors import DtypeMismatchError, NpyError, NpyFormatError, UnsupportedDtypeError
+from ._base import DtypeMismatchError, NpyError, NpyFormatError, UnsupportedDtypeError
 from ._header import Header
 from ._open import create, open, read_header
 

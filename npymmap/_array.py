@@ -1,36 +1,187 @@
 """The mapped array types: shape, strides, indexing, views, conversion to Python and buffers.
 
-An array is a window on a :class:`~npymmap._region.Region`: a first item, a shape and strides
+An array is a window on a :class:`Region`: a first item, a shape and strides
 counted in items. Full integer indices give Python values; slices and ``...`` give zero-copy views
 of the same memory. When the window is C-contiguous and the item format is native, an n-d
 memoryview does the indexing and ``tolist`` in C; every other case goes through the element's
 ``struct`` reader with the same results.
+
+A :class:`Region` owns the memory: the ``mmap``, the file descriptor kept for ``fsync`` in writable
+modes, and every memoryview made of the map. Closing it releases those memoryviews and detaches
+every array made from it, so a closed array raises ``ValueError`` instead of touching unmapped
+memory, and ``mmap.close()`` never meets a live export of ours. If the user still holds an export
+of their own (a ctypes array, say), the map stays alive until that object goes and is then
+unmapped.
 """
 
-from __future__ import annotations
+import _weakref
 
+from ._base import TYPE_CHECKING, Generic, TypeVar, overload
 from ._elements import NATIVE_ORDER, cast
-from ._typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 if TYPE_CHECKING:
     import ctypes
-    from typing import Any, Iterator
+    import mmap
+    from typing import Any, Callable, Iterator, Tuple, Union
 
     from typing_extensions import Buffer, Self
 
     from ._elements import Element
-    from ._region import Region, _Closed
-
-    from typing import Tuple, Union
 
     Index = Union[int, slice, ellipsis, Tuple[Union[int, slice, ellipsis], ...]]
 
 ItemT = TypeVar("ItemT")
 
-_FORMAT_KINDS = {"?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c"}
-for _code in "bhilqn":
-    _FORMAT_KINDS[_code] = "i"
-    _FORMAT_KINDS[_code.upper()] = "u"
+# The NumPy kind of each struct format code a buffer may report.
+_FORMAT_KINDS = {
+    "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
+    "b": "i", "h": "i", "i": "i", "l": "i", "q": "i", "n": "i",
+    "B": "u", "H": "u", "I": "u", "L": "u", "Q": "u", "N": "u",
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The memory under arrays and its lifetime
+
+class ClosedError(ValueError):
+    """An operation on an array whose map has been closed."""
+
+
+class _Closed:
+    """Stands in for the memory of a closed region: any use raises :class:`ClosedError`."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: "str") -> "None":
+        self.message = message
+
+    def __getitem__(self, key: "object") -> "Any":
+        raise ClosedError(self.message)
+
+    def __setitem__(self, key: "object", value: "object") -> "None":
+        raise ClosedError(self.message)
+
+    def __call__(self, *arguments: "object") -> "Any":
+        raise ClosedError(self.message)
+
+    def __getattr__(self, name: "str") -> "Any":
+        raise ClosedError(self.message)
+
+
+class Region:
+    """Bytes of array data, the objects keeping them alive, and the views made of them.
+
+    ``data`` is a byte memoryview of the data alone (header excluded), writable when the mode is.
+    ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``.
+    """
+
+    __slots__ = ("data", "element", "path", "get", "set", "closed", "_map", "_fd", "_sync", "_refs", "_pruned_at")
+
+    def __init__(
+        self,
+        data: "memoryview",
+        element: "Element[Any]",
+        path: "str | None",
+        mapping: "mmap.mmap | None" = None,
+        fd: "int | None" = None,
+        sync: "bool" = False,
+    ) -> "None":
+        self.data = data
+        self.element = element
+        self.path = path
+        self.closed = False
+        self._map = mapping
+        self._fd = fd
+        self._sync = sync
+        self._refs: "list[Any]" = []
+        self._pruned_at = 64
+        flat = element.flat(data)
+        if flat is not data:
+            self.track(flat)
+        self.get: "Callable[[int], Any]" = element.reader(flat)
+        self.set: "Callable[[int, Any], None]" = element.writer(flat) if not data.readonly else _read_only_set
+
+    def track(self, thing: "object") -> "None":
+        """Remember a memoryview or array made of this region, to release or detach it on close.
+
+        Amortised O(1): dead references are pruned whenever the list doubles.
+        """
+        refs = self._refs
+        refs.append(_weakref.ref(thing))
+        if len(refs) >= self._pruned_at:
+            refs[:] = [ref for ref in refs if ref() is not None]
+            self._pruned_at = max(64, 2 * len(refs))
+
+    def check_open(self) -> "None":
+        """Raise :class:`ClosedError` when the region has been closed."""
+        if self.closed:
+            raise ClosedError(self._closed_message())
+
+    def _closed_message(self) -> "str":
+        return f"{self.path}: array is closed" if self.path else "array is closed"
+
+    def flush(self) -> "None":
+        """Write changed pages to the file and ``fsync`` it (``r+`` and ``create``); else nothing."""
+        self.check_open()
+        if self._sync and self._map is not None:
+            self._map.flush()
+        if self._sync and self._fd is not None:
+            import os
+
+            os.fsync(self._fd)
+
+    def close(self) -> "None":
+        """Flush, release every view, unmap and close the file. Idempotent."""
+        if self.closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self.closed = True
+            closed = _Closed(self._closed_message())
+            self.get = self.set = closed
+            for ref in reversed(self._refs):
+                thing = ref()
+                if thing is None:
+                    continue
+                if isinstance(thing, memoryview):
+                    try:
+                        thing.release()
+                    except BufferError:
+                        pass  # exported to the user's own object; the map outlives it
+                else:
+                    thing._detach(closed)
+            self._refs = []
+            self.data.release()
+            self.data = closed  # type: ignore[assignment]
+            if self._map is not None:
+                try:
+                    self._map.close()
+                except BufferError:
+                    pass  # still exported to the user's own object; unmapped when that goes
+                self._map = None
+            if self._fd is not None:
+                import os
+
+                os.close(self._fd)
+                self._fd = None
+
+    def __del__(self) -> "None":
+        if self._fd is not None:
+            import os
+
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+
+
+def _read_only_set(position: "int", value: "object") -> "None":
+    raise TypeError("array is read-only")
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrays
 
 
 class _Strided:
@@ -38,13 +189,13 @@ class _Strided:
 
     __slots__ = ("region", "start", "shape", "strides")
 
-    def __init__(self, region: Region, start: int, shape: tuple[int, ...], strides: tuple[int, ...]) -> None:
+    def __init__(self, region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "None":
         self.region = region
         self.start = start
         self.shape = shape
         self.strides = strides
 
-    def position(self, key: Any) -> int:
+    def position(self, key: "Any") -> "int":
         if key.__class__ is int:
             key = (key,)
         if key.__class__ is not tuple or len(key) != len(self.shape):
@@ -60,14 +211,14 @@ class _Strided:
             position += index * stride
         return position
 
-    def __getitem__(self, key: object) -> Any:
+    def __getitem__(self, key: "object") -> "Any":
         return self.region.get(self.position(key))
 
-    def __setitem__(self, key: object, value: object) -> None:
+    def __setitem__(self, key: "object", value: "object") -> "None":
         self.region.set(self.position(key), value)
 
 
-def _c_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+def _c_strides(shape: "tuple[int, ...]") -> "tuple[int, ...]":
     strides = []
     step = 1
     for size in reversed(shape):
@@ -76,7 +227,7 @@ def _c_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
-def _is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...], fortran: bool = False) -> bool:
+def _is_contiguous(shape: "tuple[int, ...]", strides: "tuple[int, ...]", fortran: "bool" = False) -> "bool":
     expected = 1
     pairs = zip(shape, strides) if fortran else zip(reversed(shape), reversed(strides))
     for size, stride in pairs:
@@ -88,7 +239,7 @@ def _is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...], fortran: bo
     return True
 
 
-def _nest(values: list[Any], base: int, shape: tuple[int, ...], strides: tuple[int, ...]) -> list[Any]:
+def _nest(values: "list[Any]", base: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "list[Any]":
     """Nested lists of ``values[base + sum(i_k * strides[k])]`` over ``shape``; O(size)."""
     size, stride = shape[0], strides[0]
     if len(shape) == 1:
@@ -110,27 +261,27 @@ class NpyArray(Generic[ItemT]):
 
     __slots__ = ("_region", "_start", "_shape", "_strides", "_items", "_fortran", "_mode", "__weakref__")
 
-    _region: Region
-    _start: int
-    _shape: tuple[int, ...]
-    _strides: tuple[int, ...]
-    _items: Any  # memoryview, _Strided or, once closed, _Closed: all indexable by a full index
-    _fortran: bool
-    _mode: str
+    _region: "Region"
+    _start: "int"
+    _shape: "tuple[int, ...]"
+    _strides: "tuple[int, ...]"
+    _items: "Any"  # memoryview, _Strided or, once closed, _Closed: all indexable by a full index
+    _fortran: "bool"
+    _mode: "str"
 
-    def __init__(self) -> None:
+    def __init__(self) -> "None":
         raise TypeError("arrays are made by npymmap.open() and npymmap.create()")
 
     @classmethod
     def _make(
         cls,
-        region: Region,
-        start: int,
-        shape: tuple[int, ...],
-        strides: tuple[int, ...],
-        fortran: bool,
-        mode: str,
-    ) -> Self:
+        region: "Region",
+        start: "int",
+        shape: "tuple[int, ...]",
+        strides: "tuple[int, ...]",
+        fortran: "bool",
+        mode: "str",
+    ) -> "Self":
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -153,27 +304,27 @@ class NpyArray(Generic[ItemT]):
         return self
 
     @classmethod
-    def _root(cls, region: Region, shape: tuple[int, ...], fortran_order: bool, mode: str) -> Self:
+    def _root(cls, region: "Region", shape: "tuple[int, ...]", fortran_order: "bool", mode: "str") -> "Self":
         strides = _c_strides(shape[::-1])[::-1] if fortran_order else _c_strides(shape)
         return cls._make(region, 0, shape, strides, fortran_order, mode)
 
-    def _detach(self, closed: _Closed) -> None:
+    def _detach(self, closed: "_Closed") -> "None":
         self._items = closed
 
     # -- description --------------------------------------------------------------------------
 
     @property
-    def shape(self) -> tuple[int, ...]:
+    def shape(self) -> "tuple[int, ...]":
         """Items along each axis, as in NumPy."""
         return self._shape
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> "int":
         """Number of axes (0 for a scalar array)."""
         return len(self._shape)
 
     @property
-    def size(self) -> int:
+    def size(self) -> "int":
         """Number of items (1 for a 0-d array, 0 when any axis is empty)."""
         size = 1
         for n in self._shape:
@@ -181,42 +332,42 @@ class NpyArray(Generic[ItemT]):
         return size
 
     @property
-    def nbytes(self) -> int:
+    def nbytes(self) -> "int":
         """Bytes the items take: ``size * element.itemsize``."""
         return self.size * self._region.element.itemsize
 
     @property
-    def element(self) -> Element[ItemT]:
+    def element(self) -> "Element[ItemT]":
         """The element type, in the file's byte order."""
         return self._region.element
 
     @property
-    def descr(self) -> str:
+    def descr(self) -> "str":
         """The dtype description, as in the header (``'<f8'``)."""
         return self._region.element.descr
 
     @property
-    def fortran_order(self) -> bool:
+    def fortran_order(self) -> "bool":
         """True when the items are laid out in Fortran (column-major) order."""
         return self._fortran
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> "str":
         """How the file was opened: ``'r'``, ``'r+'``, ``'c'`` or ``'w+'`` (made by create)."""
         return self._mode
 
     @property
-    def path(self) -> str | None:
+    def path(self) -> "str | None":
         """The file the items live in."""
         return self._region.path
 
     @property
-    def closed(self) -> bool:
+    def closed(self) -> "bool":
         """True once :meth:`close` has been called on this array or one sharing its map."""
         return self._region.closed
 
     @property
-    def T(self) -> Self:  # noqa: N802 - NumPy's name
+    def T(self) -> "Self":  # noqa: N802 - NumPy's name
         """The transposed view (axes reversed); zero-copy. A Fortran-order array's is C-order."""
         self._region.check_open()
         return self._make(
@@ -228,14 +379,14 @@ class NpyArray(Generic[ItemT]):
             self._mode,
         )
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> "str":
         state = ", closed" if self._region.closed else ""
         return (
             f"<npymmap.{type(self).__name__} shape={self._shape!r} element={self._region.element!r} "
             f"mode={self._mode!r} path={self._region.path!r}{state}>"
         )
 
-    def __len__(self) -> int:
+    def __len__(self) -> "int":
         if not self._shape:
             raise TypeError("len() of a 0-d array")
         return self._shape[0]
@@ -243,15 +394,15 @@ class NpyArray(Generic[ItemT]):
     # -- items and views -----------------------------------------------------------------------
 
     @overload
-    def __getitem__(self, key: int | tuple[int, ...]) -> ItemT: ...  # type: ignore[overload-overlap]
+    def __getitem__(self, key: "int | tuple[int, ...]") -> "ItemT": ...  # type: ignore[overload-overlap]
 
     @overload
-    def __getitem__(self, key: slice | ellipsis | tuple[int | slice | ellipsis, ...]) -> Self: ...
+    def __getitem__(self, key: "slice | ellipsis | tuple[int | slice | ellipsis, ...]") -> "Self": ...
 
-    def __getitem__(self, key: Index) -> ItemT | Self:
+    def __getitem__(self, key: "Index") -> "ItemT | Self":
         if key.__class__ is tuple or key.__class__ is int:
             try:
-                item: ItemT = self._items[key]
+                item: "ItemT" = self._items[key]
                 return item
             except (TypeError, NotImplementedError):
                 pass  # not a full integer index: slices, ..., or too few indices
@@ -261,7 +412,7 @@ class NpyArray(Generic[ItemT]):
             return item
         return located
 
-    def _locate(self, key: object) -> int | Self:
+    def _locate(self, key: "object") -> "int | Self":
         """The item position a full integer index names, or the view any other index names."""
         self._region.check_open()
         keys = key if isinstance(key, tuple) else (key,)
@@ -275,8 +426,8 @@ class NpyArray(Generic[ItemT]):
         if len(keys) > ndim:
             raise IndexError(f"too many indices: {len(keys)} for a {ndim}-d array")
         start = self._start
-        shape: list[int] = []
-        strides: list[int] = []
+        shape: "list[int]" = []
+        strides: "list[int]" = []
         only_integers = True
         for axis, index in enumerate(keys):
             size, stride = self._shape[axis], self._strides[axis]
@@ -314,7 +465,7 @@ class NpyArray(Generic[ItemT]):
         )
         return self._make(self._region, start, view_shape, view_strides, fortran, self._mode)
 
-    def __iter__(self) -> Iterator[ItemT]:
+    def __iter__(self) -> "Iterator[ItemT]":
         """The items of a 1-d array, in order. Use :meth:`rows` for the rows of an n-d array."""
         self._region.check_open()
         if len(self._shape) != 1:
@@ -324,7 +475,7 @@ class NpyArray(Generic[ItemT]):
         stride = self._strides[0]
         return map(self._region.get, range(self._start, self._start + self._shape[0] * stride, stride))
 
-    def rows(self) -> Iterator[Self]:
+    def rows(self) -> "Iterator[Self]":
         """Zero-copy views of ``a[i, ...]`` for each ``i`` along the first axis."""
         self._region.check_open()
         if not self._shape:
@@ -333,7 +484,7 @@ class NpyArray(Generic[ItemT]):
 
     # -- conversion ----------------------------------------------------------------------------
 
-    def _span(self) -> tuple[int, int]:
+    def _span(self) -> "tuple[int, int]":
         low = high = self._start
         for size, stride in zip(self._shape, self._strides):
             if stride < 0:
@@ -342,7 +493,7 @@ class NpyArray(Generic[ItemT]):
                 high += (size - 1) * stride
         return low, high + 1
 
-    def tolist(self) -> Any:
+    def tolist(self) -> "Any":
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
         ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
         items = self._items
@@ -357,7 +508,7 @@ class NpyArray(Generic[ItemT]):
             return values[0]
         return _nest(values, self._start - low, self._shape, self._strides)
 
-    def _positions(self) -> list[int]:
+    def _positions(self) -> "list[int]":
         """Item positions in logical (C) order; O(size)."""
         if not self._shape:
             return [self._start]
@@ -367,7 +518,7 @@ class NpyArray(Generic[ItemT]):
             nested = [position for row in nested for position in row]
         return nested
 
-    def tobytes(self) -> bytes:
+    def tobytes(self) -> "bytes":
         """The items' bytes in logical (C) order and the file's byte order, as NumPy's
         ``tobytes()``. O(nbytes); a single copy when the view is C-contiguous."""
         self._region.check_open()
@@ -378,7 +529,7 @@ class NpyArray(Generic[ItemT]):
         return b"".join(bytes(data[p * itemsize : (p + 1) * itemsize]) for p in self._positions())
 
     @property
-    def data(self) -> memoryview[ItemT]:
+    def data(self) -> "memoryview[ItemT]":
         """A memoryview of the items with this array's shape and item format (zero-copy).
 
         Needs a native-order element memoryview knows (not float16 or complex: ``TypeError``)
@@ -399,24 +550,24 @@ class NpyArray(Generic[ItemT]):
 
     # -- lifetime --------------------------------------------------------------------------------
 
-    def flush(self) -> None:
+    def flush(self) -> "None":
         """Make writes durable: the changed pages are written and the file is ``fsync``-ed.
 
         Does nothing for ``'r'`` and ``'c'`` (which never write the file). ``ValueError`` if closed.
         """
         self._region.flush()
 
-    def close(self) -> None:
+    def close(self) -> "None":
         """Flush, then unmap the file for this array and every view sharing its map.
 
         Idempotent. Views and memoryviews handed out raise ``ValueError`` afterwards.
         """
         self._region.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> "Self":
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: "object") -> "None":
         self.close()
 
 
@@ -431,16 +582,16 @@ class WritableNpyArray(NpyArray[ItemT]):
     __slots__ = ()
 
     @overload
-    def __setitem__(self, key: int | tuple[int, ...], value: ItemT) -> None: ...
+    def __setitem__(self, key: "int | tuple[int, ...]", value: "ItemT") -> "None": ...
 
     @overload
     def __setitem__(
         self,
-        key: slice | ellipsis | tuple[int | slice | ellipsis, ...],
-        value: ItemT | Buffer | NpyArray[ItemT] | list[Any] | tuple[Any, ...],
-    ) -> None: ...
+        key: "slice | ellipsis | tuple[int | slice | ellipsis, ...]",
+        value: "ItemT | Buffer | NpyArray[ItemT] | list[Any] | tuple[Any, ...]",
+    ) -> "None": ...
 
-    def __setitem__(self, key: Index, value: Any) -> None:
+    def __setitem__(self, key: "Index", value: "Any") -> "None":
         if key.__class__ is tuple or key.__class__ is int:
             try:
                 self._items[key] = value
@@ -453,7 +604,7 @@ class WritableNpyArray(NpyArray[ItemT]):
         else:
             located._fill(value)
 
-    def _fill(self, value: Any) -> None:
+    def _fill(self, value: "Any") -> "None":
         region = self._region
         element = region.element
         size = self.size
@@ -492,7 +643,7 @@ class WritableNpyArray(NpyArray[ItemT]):
             for position, item in zip(self._positions(), values):
                 setter(position, item)
 
-    def as_ctypes(self) -> ctypes.Array[Any]:
+    def as_ctypes(self) -> "ctypes.Array[Any]":
         """A ctypes array over the items (zero-copy, writes go to the map), shaped like the array;
         complex items get a trailing axis of 2 (real, imaginary); a 0-d array gives length 1.
 
@@ -503,7 +654,7 @@ class WritableNpyArray(NpyArray[ItemT]):
         if not _is_contiguous(self._shape, self._strides):
             raise ValueError("a ctypes array needs a C-contiguous array; use .T for Fortran order")
         element = self._region.element
-        array_type: Any = element.ctype()
+        array_type: "Any" = element.ctype()
         dims = self._shape + ((2,) if element.kind == "c" else ()) or (1,)
         for n in reversed(dims):
             array_type = array_type * n
@@ -513,7 +664,7 @@ class WritableNpyArray(NpyArray[ItemT]):
         return array_type.from_buffer(window)  # type: ignore[no-any-return]
 
 
-def _has_buffer(value: object) -> bool:
+def _has_buffer(value: "object") -> "bool":
     try:
         memoryview(value).release()  # type: ignore[arg-type]
     except TypeError:
@@ -521,7 +672,7 @@ def _has_buffer(value: object) -> bool:
     return True
 
 
-def _same_format(format: str, element: Element[Any]) -> bool:
+def _same_format(format: "str", element: "Element[Any]") -> "bool":
     """True when buffer items of this struct format have exactly the element's bytes."""
     import struct
 
@@ -538,7 +689,7 @@ def _same_format(format: str, element: Element[Any]) -> bool:
     return itemsize == 1 or byteorder == element.byteorder
 
 
-def _flatten(values: Any, shape: tuple[int, ...]) -> list[Any]:
+def _flatten(values: "Any", shape: "tuple[int, ...]") -> "list[Any]":
     """Items of nested lists in C order, checking they have exactly ``shape``; O(size)."""
     if not shape:
         return [values]

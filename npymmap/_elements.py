@@ -7,13 +7,10 @@ otherwise (float16, complex, the other byte order). Elements are interned: there
 (name, byte order), so ``is`` and ``==`` agree.
 """
 
-from __future__ import annotations
-
-import struct
 import sys
 
-from ._errors import UnsupportedDtypeError
-from ._typing import TYPE_CHECKING, Generic, TypeVar
+from ._base import UnsupportedDtypeError
+from ._base import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     import ctypes
@@ -53,7 +50,7 @@ class Element(Generic[T]):
 
     __slots__ = ("name", "kind", "itemsize", "byteorder", "descr", "_code", "_count", "_cast", "_ctype")
 
-    def __init__(self, name: str, byteorder: str) -> None:
+    def __init__(self, name: "str", byteorder: "str") -> "None":
         kind, itemsize, code, ctype = _SPECS[name]
         self.name = name
         self.kind = kind
@@ -66,15 +63,15 @@ class Element(Generic[T]):
         self._cast = code if native and kind != "c" and code in _MEMORYVIEW_FORMATS else None
         self._ctype = ctype
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> "str":
         if self.byteorder in ("|", NATIVE_ORDER):
             return f"npymmap.{self.name}"
         return f"npymmap.{self.name}.newbyteorder({self.byteorder!r})"
 
-    def __reduce__(self) -> tuple[Callable[[str], Element[Any]], tuple[str]]:
+    def __reduce__(self) -> "tuple[Callable[[str], Element[Any]], tuple[str]]":
         return (lookup, (self.descr,))
 
-    def newbyteorder(self, byteorder: str) -> Element[T]:
+    def newbyteorder(self, byteorder: "str") -> "Element[T]":
         """The same element in another byte order: ``'<'``, ``'>'``, ``'='`` (native) or ``'|'``.
 
         One-byte elements have no byte order and return themselves. Raises ``ValueError`` for any
@@ -84,37 +81,39 @@ class Element(Generic[T]):
             byteorder = NATIVE_ORDER
         if byteorder not in ("<", ">"):
             raise ValueError(f"byte order must be '<', '>', '=' or '|', got {byteorder!r}")
-        element: Element[T] = _interned(self.name, byteorder)
+        element: "Element[T]" = _interned(self.name, byteorder)
         return element
 
     @property
-    def is_native(self) -> bool:
+    def is_native(self) -> "bool":
         """True when items are stored in this machine's byte order (always for one-byte items)."""
         return self.byteorder in ("|", NATIVE_ORDER)
 
     # -- moving values: every function takes the data region as a byte memoryview and positions
     #    counted in items from its start.
 
-    def _struct_format(self, count: int) -> str:
+    def _struct_format(self, count: "int") -> "str":
         order = "<" if self.byteorder == "|" else self.byteorder
         return f"{order}{count * self._count}{self._code}"
 
-    def flat(self, data: memoryview) -> memoryview:
+    def flat(self, data: "memoryview") -> "memoryview":
         """The view :meth:`reader` and :meth:`writer` work on: ``data`` cast to the item format
         when that is a native one memoryview knows, else ``data`` itself."""
         return data if self._cast is None else cast(data, self._cast)
 
-    def reader(self, flat: memoryview) -> Callable[[int], T]:
+    def reader(self, flat: "memoryview") -> "Callable[[int], T]":
         """A function giving the value of item ``i`` of ``flat`` (from :meth:`flat`); O(1)."""
         if self._cast is not None:
             return flat.__getitem__  # type: ignore[return-value]
+        import struct
+
         unpack_from = struct.Struct(self._struct_format(1)).unpack_from
         size = self.itemsize
         if self._count == 2:
             return lambda i: complex(*unpack_from(flat, i * size))  # type: ignore[return-value]
         return lambda i: unpack_from(flat, i * size)[0]
 
-    def writer(self, flat: memoryview) -> Callable[[int, T], None]:
+    def writer(self, flat: "memoryview") -> "Callable[[int, T], None]":
         """A function storing a value as item ``i`` of ``flat`` (from :meth:`flat`); O(1).
 
         Raises ``TypeError`` for a value of the wrong type and ``OverflowError`` for an int out of
@@ -122,17 +121,19 @@ class Element(Generic[T]):
         """
         if self._cast is not None:
 
-            def store_native(i: int, value: T) -> None:
+            def store_native(i: "int", value: "T") -> "None":
                 try:
                     flat[i] = value  # type: ignore[call-overload]
                 except (TypeError, ValueError):
                     raise self._bad_value(value) from None
 
             return store_native
+        import struct
+
         pack_into = struct.Struct(self._struct_format(1)).pack_into
         size = self.itemsize
 
-        def store(i: int, value: T) -> None:
+        def store(i: "int", value: "T") -> "None":
             try:
                 pack_into(flat, i * size, *self._flatten_one(value))
             except struct.error:
@@ -140,23 +141,27 @@ class Element(Generic[T]):
 
         return store
 
-    def read(self, data: memoryview, start: int, count: int) -> list[T]:
+    def read(self, data: "memoryview", start: "int", count: "int") -> "list[T]":
         """Items ``start`` to ``start + count`` of ``data`` as a list; one C call, O(count)."""
         size = self.itemsize
         if self._cast is not None:
             return cast(data[start * size : (start + count) * size], self._cast).tolist()  # type: ignore[return-value]
+        import struct
+
         values = struct.unpack_from(self._struct_format(count), data, start * size)
         if self._count == 2:
             return list(map(complex, values[0::2], values[1::2]))  # type: ignore[arg-type]
         return list(values)
 
-    def write(self, data: memoryview, start: int, values: list[Any]) -> None:
+    def write(self, data: "memoryview", start: "int", values: "list[Any]") -> "None":
         """Store ``values`` as items ``start``, ``start + 1``, ... of ``data``; O(len(values)).
 
         Errors as for :meth:`writer`; on error some leading items may already be stored.
         """
+        import struct
+
         if self._count == 2:
-            flat: list[Any] = []
+            flat: "list[Any]" = []
             for value in values:
                 flat.extend(self._flatten_one(value))
             values = flat
@@ -167,11 +172,11 @@ class Element(Generic[T]):
             for offset, value in enumerate(values if self._count == 1 else _pairs(values)):
                 store(start + offset, value)
 
-    def _flatten_one(self, value: Any) -> tuple[Any, ...]:
+    def _flatten_one(self, value: "Any") -> "tuple[Any, ...]":
         try:
             if self._count == 2:
                 number = complex(value)
-                pieces: tuple[Any, ...] = (number.real, number.imag)
+                pieces: "tuple[Any, ...]" = (number.real, number.imag)
             elif self.kind == "f":
                 pieces = (float(value),)
             elif self.kind == "b":
@@ -182,13 +187,13 @@ class Element(Generic[T]):
             raise self._bad_value(value) from None
         return tuple(_fit_float(self._code, piece) for piece in pieces) if self.kind in "fc" else pieces
 
-    def _bad_value(self, value: object) -> Exception:
+    def _bad_value(self, value: "object") -> "Exception":
         if self.kind in "iu" and isinstance(value, int):
             low, high = _int_range(self)
             return OverflowError(f"{value} is out of range for {self.name} ({low} to {high})")
         return TypeError(f"cannot store {type(value).__name__} {value!r:.40} in a {self.name} array")
 
-    def ctype(self) -> type[ctypes._SimpleCData[Any]]:
+    def ctype(self) -> "type[ctypes._SimpleCData[Any]]":
         """The ctypes type of one item in this byte order (complex: of its real part).
 
         Imports :mod:`ctypes` on first use. Raises :class:`UnsupportedDtypeError` for float16,
@@ -206,7 +211,7 @@ class Element(Generic[T]):
         return getattr(base, "__ctype_be__" if self.byteorder == ">" else "__ctype_le__")  # type: ignore[no-any-return]
 
 
-def cast(data: memoryview, code: str, shape: tuple[int, ...] | None = None) -> memoryview[Any]:
+def cast(data: "memoryview", code: "str", shape: "tuple[int, ...] | None" = None) -> "memoryview[Any]":
     """``data`` (bytes, C-contiguous) viewed as items of the native format ``code``, 1-d or
     with ``shape``; zero-copy."""
     if shape is None:
@@ -214,16 +219,18 @@ def cast(data: memoryview, code: str, shape: tuple[int, ...] | None = None) -> m
     return data.cast(code, shape)  # type: ignore[call-overload, no-any-return]
 
 
-def _pairs(values: list[Any]) -> list[complex]:
+def _pairs(values: "list[Any]") -> "list[complex]":
     return list(map(complex, values[0::2], values[1::2]))
 
 
-def _fit_float(code: str, value: float) -> float:
+def _fit_float(code: "str", value: "float") -> "float":
     """Clamp a float to infinity when it exceeds float16/float32, as NumPy's cast does."""
     if code == "d" or value != value:
         return value
     limit = 65504.0 if code == "e" else 3.4028234663852886e38
     if value > limit or value < -limit:
+        import struct
+
         try:
             struct.pack(code, value)
         except OverflowError:
@@ -231,15 +238,15 @@ def _fit_float(code: str, value: float) -> float:
     return value
 
 
-def _int_range(element: Element[Any]) -> tuple[int, int]:
+def _int_range(element: "Element[Any]") -> "tuple[int, int]":
     bits = 8 * element.itemsize
     return (0, (1 << bits) - 1) if element.kind == "u" else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
 
 
-_INTERNED: dict[tuple[str, str], Element[Any]] = {}
+_INTERNED: "dict[tuple[str, str], Element[Any]]" = {}
 
 
-def _interned(name: str, byteorder: str) -> Element[Any]:
+def _interned(name: "str", byteorder: "str") -> "Element[Any]":
     key = (name, "|" if _SPECS[name][1] == 1 else byteorder)
     element = _INTERNED.get(key)
     if element is None:
@@ -258,7 +265,7 @@ _UNSUPPORTED_KINDS = {
 }
 
 
-def lookup(descr: str) -> Element[Any]:
+def lookup(descr: "str") -> "Element[Any]":
     """The element for a dtype description: ``'<f8'``, ``'>i4'``, ``'|u1'``, ``'=c16'``, ``'f8'``
     or a NumPy name such as ``'float64'`` (native order).
 
@@ -277,17 +284,17 @@ def lookup(descr: str) -> Element[Any]:
     return _interned(name, NATIVE_ORDER if byteorder in ("=", "|") else byteorder)
 
 
-bool_: Element[bool] = _interned("bool_", NATIVE_ORDER)
-int8: Element[int] = _interned("int8", NATIVE_ORDER)
-int16: Element[int] = _interned("int16", NATIVE_ORDER)
-int32: Element[int] = _interned("int32", NATIVE_ORDER)
-int64: Element[int] = _interned("int64", NATIVE_ORDER)
-uint8: Element[int] = _interned("uint8", NATIVE_ORDER)
-uint16: Element[int] = _interned("uint16", NATIVE_ORDER)
-uint32: Element[int] = _interned("uint32", NATIVE_ORDER)
-uint64: Element[int] = _interned("uint64", NATIVE_ORDER)
-float16: Element[float] = _interned("float16", NATIVE_ORDER)
-float32: Element[float] = _interned("float32", NATIVE_ORDER)
-float64: Element[float] = _interned("float64", NATIVE_ORDER)
-complex64: Element[complex] = _interned("complex64", NATIVE_ORDER)
-complex128: Element[complex] = _interned("complex128", NATIVE_ORDER)
+bool_: "Element[bool]" = _interned("bool_", NATIVE_ORDER)
+int8: "Element[int]" = _interned("int8", NATIVE_ORDER)
+int16: "Element[int]" = _interned("int16", NATIVE_ORDER)
+int32: "Element[int]" = _interned("int32", NATIVE_ORDER)
+int64: "Element[int]" = _interned("int64", NATIVE_ORDER)
+uint8: "Element[int]" = _interned("uint8", NATIVE_ORDER)
+uint16: "Element[int]" = _interned("uint16", NATIVE_ORDER)
+uint32: "Element[int]" = _interned("uint32", NATIVE_ORDER)
+uint64: "Element[int]" = _interned("uint64", NATIVE_ORDER)
+float16: "Element[float]" = _interned("float16", NATIVE_ORDER)
+float32: "Element[float]" = _interned("float32", NATIVE_ORDER)
+float64: "Element[float]" = _interned("float64", NATIVE_ORDER)
+complex64: "Element[complex]" = _interned("complex64", NATIVE_ORDER)
+complex128: "Element[complex]" = _interned("complex128", NATIVE_ORDER)

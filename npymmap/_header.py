@@ -7,10 +7,8 @@ the offending position. Writing produces the exact bytes ``numpy.lib.format`` wr
 spare spaces that let the growth axis be rewritten in place and the padding to 64 bytes.
 """
 
-from __future__ import annotations
-
-from ._errors import NpyFormatError
-from ._typing import TYPE_CHECKING
+from ._base import NpyFormatError
+from ._base import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, Callable, Union
@@ -41,30 +39,30 @@ class Header:
 
     def __init__(
         self,
-        descr: Descr,
-        shape: tuple[int, ...],
-        fortran_order: bool,
-        version: tuple[int, int],
-        data_offset: int,
-    ) -> None:
+        descr: "Descr",
+        shape: "tuple[int, ...]",
+        fortran_order: "bool",
+        version: "tuple[int, int]",
+        data_offset: "int",
+    ) -> "None":
         self.descr = descr
         self.shape = shape
         self.fortran_order = fortran_order
         self.version = version
         self.data_offset = data_offset
 
-    def _fields(self) -> tuple[object, ...]:
+    def _fields(self) -> "tuple[object, ...]":
         return (self.descr, self.shape, self.fortran_order, self.version, self.data_offset)
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: "object") -> "bool":
         if not isinstance(other, Header):
             return NotImplemented
         return self._fields() == other._fields()
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> "int":
         return hash(repr(self._fields()))
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> "str":
         return (
             f"Header(descr={self.descr!r}, shape={self.shape!r}, "
             f"fortran_order={self.fortran_order!r}, version={self.version!r}, "
@@ -73,218 +71,197 @@ class Header:
 
 
 # ---------------------------------------------------------------------------------------------
-# The literal parser
+# The literal parser: functions taking the text and a position, returning (value, next position).
+# The text always ends in _END, which no rule accepts, so no rule needs a bounds check.
 
 
 class _LiteralError(Exception):
-    """Raised inside the parser; turned into an NpyFormatError that names the file."""
+    """Raised inside the parser; parse_literal turns it into a ValueError."""
+
+    def __init__(self, what: "str", position: "int") -> None:
+        super().__init__(f"header is not a valid literal: {what} at character {position}")
 
 
+_END = "\0"
 _WHITESPACE = " \t\r\n\f"
 _DIGITS = "0123456789"
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0": "\0"}
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
-_NAMES: dict[str, bool] = {"True": True, "False": False}
+_NAMES = {"True": True, "False": False}
+_CLOSERS = {"(": ")", "[": "]"}
 
 
-class _Parser:
-    __slots__ = ("text", "pos", "depth")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.depth = 0
-
-    def fail(self, what: str) -> _LiteralError:
-        return _LiteralError(f"header is not a valid literal: {what} at character {self.pos}")
-
-    def skip_space(self) -> str:
-        text, pos = self.text, self.pos
-        while pos < len(text) and text[pos] in _WHITESPACE:
-            pos += 1
-        self.pos = pos
-        return text[pos] if pos < len(text) else ""
-
-    def value(self) -> Literal:
-        char = self.skip_space()
-        if char == "'" or char == '"':
-            return self.string(char)
-        if char in _DIGITS or char == "-" or char == "+":
-            return self.integer()
-        if char == "{" or char == "(" or char == "[":
-            self.depth += 1
-            if self.depth > MAX_NESTING:
-                raise self.fail(f"nesting deeper than {MAX_NESTING}")
-            self.pos += 1
-            result = self.dict() if char == "{" else self.sequence(")" if char == "(" else "]")
-            self.depth -= 1
-            return result
-        if char == "u" and self.text[self.pos + 1 : self.pos + 2] in ("'", '"'):
-            self.pos += 1
-            return self.string(self.text[self.pos])
-        if char.isalpha() or char == "_":
-            return self.name()
-        raise self.fail(f"unexpected {char!r}" if char else "unexpected end")
-
-    def name(self) -> bool:
-        text, start = self.text, self.pos
-        end = start
-        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+def _value(text: "str", pos: "int", depth: "int") -> "tuple[Any, int]":
+    char = text[pos]
+    while char in _WHITESPACE:
+        pos += 1
+        char = text[pos]
+    if char == "'" or char == '"':
+        return _string(text, pos, char)
+    if char in _DIGITS or char == "-" or char == "+":
+        return _integer(text, pos)
+    if char == "{" or char == "(" or char == "[":
+        if depth >= MAX_NESTING:
+            raise _LiteralError(f"nesting deeper than {MAX_NESTING}", pos)
+        if char == "{":
+            return _dict(text, pos + 1, depth + 1)
+        return _sequence(text, pos + 1, depth + 1, _CLOSERS[char])
+    if char == "u" and text[pos + 1] in "'\"":
+        return _string(text, pos + 1, text[pos + 1])
+    if char.isalpha() or char == "_":
+        end = pos
+        while text[end].isalnum() or text[end] == "_":
             end += 1
-        word = text[start:end]
+        word = text[pos:end]
         if word not in _NAMES:
-            raise self.fail(f"name {word[:40]!r} is not a literal")
-        self.pos = end
-        return _NAMES[word]
+            raise _LiteralError(f"name {word[:40]!r} is not a literal", pos)
+        return _NAMES[word], end
+    raise _LiteralError("unexpected end" if char == _END and pos == len(text) - 1 else f"unexpected {char!r}", pos)
 
-    def string(self, quote: str) -> str:
-        text = self.text
-        start = self.pos + 1
-        end = text.find(quote, start)
-        if end < 0:
-            raise self.fail("unterminated string")
-        body = text[start:end]
-        if "\\" not in body:
-            if "\n" in body:
-                raise self.fail("newline inside a string")
-            self.pos = end + 1
-            return body
-        pieces: list[str] = []
-        pos = start
-        while True:
-            if pos >= len(text):
-                self.pos = start
-                raise self.fail("unterminated string")
+
+def _string(text: "str", pos: "int", quote: "str") -> "tuple[str, int]":
+    start = pos + 1
+    end = text.find(quote, start)
+    if end < 0:
+        raise _LiteralError("unterminated string", pos)
+    body = text[start:end]
+    if "\\" not in body and "\n" not in body and _END not in body:
+        return body, end + 1
+    pieces: "list[str]" = []
+    pos = start
+    while True:
+        char = text[pos]
+        if char == quote:
+            return "".join(pieces), pos + 1
+        if char == "\n" or (char == _END and pos == len(text) - 1):
+            raise _LiteralError("unterminated string", start - 1)
+        if char != "\\":
+            pieces.append(char)
+            pos += 1
+            continue
+        code = text[pos + 1]
+        if code in _ESCAPES:
+            pieces.append(_ESCAPES[code])
+            pos += 2
+            continue
+        width = _HEX_ESCAPES.get(code, 0)
+        digits = text[pos + 2 : pos + 2 + width]
+        if not width or len(digits) != width or not all(c in _HEX_DIGITS for c in digits) or int(digits, 16) > 0x10FFFF:
+            raise _LiteralError("unsupported escape in string", pos)
+        pieces.append(chr(int(digits, 16)))
+        pos += 2 + width
+
+
+def _integer(text: "str", pos: "int") -> "tuple[int, int]":
+    start = pos
+    if text[pos] in "+-":
+        pos += 1
+        while text[pos] in _WHITESPACE:
+            pos += 1
+    digits_start = pos
+    while text[pos] in _DIGITS:
+        pos += 1
+    count = pos - digits_start
+    if not count:
+        raise _LiteralError("sign without a number", start)
+    if count > MAX_INT_DIGITS:
+        raise _LiteralError(f"integer longer than {MAX_INT_DIGITS} digits", start)
+    if count > 1 and text[digits_start] == "0":
+        raise _LiteralError("integer with a leading zero", start)
+    number = int(text[digits_start:pos])
+    if text[pos] in "lL":
+        pos += 1
+    if text[pos].isalnum() or text[pos] in "._":
+        raise _LiteralError("not an integer", start)
+    return (-number if text[start] == "-" else number), pos
+
+
+def _sequence(text: "str", pos: "int", depth: "int", closer: "str") -> "tuple[Any, int]":
+    items: "list[Any]" = []
+    while True:
+        char = text[pos]
+        while char in _WHITESPACE:
+            pos += 1
             char = text[pos]
-            if char == quote:
-                self.pos = pos + 1
-                return "".join(pieces)
-            if char == "\n":
-                self.pos = pos
-                raise self.fail("newline inside a string")
-            if char != "\\":
-                pieces.append(char)
-                pos += 1
-                continue
-            code = text[pos + 1 : pos + 2]
-            if code in _ESCAPES:
-                pieces.append(_ESCAPES[code])
-                pos += 2
-            elif code in _HEX_ESCAPES:
-                width = _HEX_ESCAPES[code]
-                digits = text[pos + 2 : pos + 2 + width]
-                if len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
-                    self.pos = pos
-                    raise self.fail("bad escape in string")
-                number = int(digits, 16)
-                if number > 0x10FFFF:
-                    self.pos = pos
-                    raise self.fail("bad escape in string")
-                pieces.append(chr(number))
-                pos += 2 + width
-            else:
-                self.pos = pos
-                raise self.fail("unsupported escape in string")
-
-    def integer(self) -> int:
-        text, start = self.text, self.pos
-        pos = start
-        if text[pos] in "+-":
+        if char == closer:
+            return (items if closer == "]" else tuple(items)), pos + 1
+        item, pos = _value(text, pos, depth)
+        items.append(item)
+        char = text[pos]
+        while char in _WHITESPACE:
             pos += 1
-            while pos < len(text) and text[pos] in _WHITESPACE:
-                pos += 1
-        digits_start = pos
-        while pos < len(text) and text[pos] in _DIGITS:
+            char = text[pos]
+        if char == ",":
             pos += 1
-        digits = text[digits_start:pos]
-        if not digits:
-            raise self.fail("sign without a number")
-        if len(digits) > MAX_INT_DIGITS:
-            raise self.fail(f"integer longer than {MAX_INT_DIGITS} digits")
-        if len(digits) > 1 and digits[0] == "0":
-            raise self.fail("integer with a leading zero")
-        if pos < len(text) and text[pos] in "lL":
+        elif char == closer:
+            if closer == ")" and len(items) == 1:
+                return item, pos + 1  # "(x)" is x in parentheses, not a tuple
+            return (items if closer == "]" else tuple(items)), pos + 1
+        else:
+            raise _LiteralError(f"expected ',' or {closer!r}", pos)
+
+
+def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]":
+    result: "dict[str, Any]" = {}
+    while True:
+        char = text[pos]
+        while char in _WHITESPACE:
             pos += 1
-        if pos < len(text) and (text[pos].isalnum() or text[pos] in "._"):
-            self.pos = pos
-            raise self.fail("not an integer")
-        self.pos = pos
-        number = int(digits)
-        return -number if text[start] == "-" else number
-
-    def sequence(self, closer: str) -> tuple[Any, ...] | list[Any]:
-        items: list[Any] = []
-        separated = True
-        while True:
-            char = self.skip_space()
-            if char == closer:
-                self.pos += 1
-                break
-            if not separated:
-                raise self.fail(f"expected ',' or {closer!r}")
-            items.append(self.value())
-            if self.skip_space() == ",":
-                self.pos += 1
-            else:
-                separated = False
-        if closer == "]":
-            return items
-        if len(items) == 1 and separated is False:
-            # "(x)" is a parenthesised value, not a tuple.
-            return items[0]  # type: ignore[no-any-return]
-        return tuple(items)
-
-    def dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        separated = True
-        while True:
-            char = self.skip_space()
-            if char == "}":
-                self.pos += 1
-                return result
-            if not separated:
-                raise self.fail("expected ',' or '}'")
-            key = self.value()
-            if not isinstance(key, str):
-                raise self.fail("dict key is not a string")
-            if self.skip_space() != ":":
-                raise self.fail("expected ':'")
-            self.pos += 1
-            if key in result:
-                raise self.fail(f"duplicate key {key!r}")
-            result[key] = self.value()
-            if self.skip_space() == ",":
-                self.pos += 1
-            else:
-                separated = False
+            char = text[pos]
+        if char == "}":
+            return result, pos + 1
+        key_at = pos
+        key, pos = _value(text, pos, depth)
+        if not isinstance(key, str):
+            raise _LiteralError("dict key is not a string", key_at)
+        if key in result:
+            raise _LiteralError(f"duplicate key {key!r}", key_at)
+        char = text[pos]
+        while char in _WHITESPACE:
+            pos += 1
+            char = text[pos]
+        if char != ":":
+            raise _LiteralError("expected ':'", pos)
+        result[key], pos = _value(text, pos + 1, depth)
+        char = text[pos]
+        while char in _WHITESPACE:
+            pos += 1
+            char = text[pos]
+        if char == ",":
+            pos += 1
+        elif char == "}":
+            return result, pos + 1
+        else:
+            raise _LiteralError("expected ',' or '}'", pos)
 
 
-def parse_literal(text: str) -> Literal:
-    """Parse one literal (the header dict, in practice) and nothing after it but whitespace.
+def parse_literal(text: "str") -> "Literal":
+    """Parse one literal (the header dict, in practice) with nothing after it but whitespace.
 
     Raises ``ValueError`` naming the fault and the character position. Linear in the length of
     ``text``; nesting is capped at 32 levels and integers at 24 digits, so no input recurses deeply
     or builds a huge number.
     """
-    parser = _Parser(text)
+    text = text.rstrip(_WHITESPACE) + _END
     try:
-        value = parser.value()
-        if parser.skip_space():
-            raise parser.fail("unexpected text after the literal")
+        value, pos = _value(text, 0, 0)
+        if pos != len(text) - 1:
+            raise _LiteralError("unexpected text after the literal", pos)
     except _LiteralError as error:
         raise ValueError(str(error)) from None
-    return value
+    return value  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading
 
 
-def _fault(path: str | None, reason: str) -> NpyFormatError:
+def _fault(path: "str | None", reason: "str") -> "NpyFormatError":
     return NpyFormatError(reason, path)
 
 
-def read_prefix(prefix: bytes, path: str | None) -> tuple[tuple[int, int], int, int]:
+def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], int, int]":
     """Read magic, version and header length from the first bytes of a file.
 
     Returns ``(version, header_start, header_length)``. Needs at least 12 bytes (fewer only when
@@ -304,9 +281,51 @@ def read_prefix(prefix: bytes, path: str | None) -> tuple[tuple[int, int], int, 
     return version, 8 + width, header_length
 
 
+_CANONICAL_C = "', 'fortran_order': False, 'shape': ("
+_CANONICAL_F = "', 'fortran_order': True, 'shape': ("
+
+
+def _parse_canonical(text: "str") -> "tuple[str, bool, tuple[int, ...]] | None":
+    """``(descr, fortran_order, shape)`` when the header has exactly the form NumPy's writer gives a
+    simple dtype, found with a few string operations; ``None`` for any other form, which the full
+    parser then reads. Wherever this gives a result, the full parser gives the same (a tested
+    property).
+    """
+    if not text.startswith("{'descr': '"):
+        return None
+    quote = text.find("'", 11)
+    descr = text[11:quote]
+    if quote < 0 or "\\" in descr:
+        return None
+    if text.startswith(_CANONICAL_C, quote):
+        fortran_order, start = False, quote + len(_CANONICAL_C)
+    elif text.startswith(_CANONICAL_F, quote):
+        fortran_order, start = True, quote + len(_CANONICAL_F)
+    else:
+        return None
+    close = text.find(")", start)
+    if close < 0 or text[close:].rstrip(_WHITESPACE) != "), }":
+        return None
+    inner = text[start:close]
+    if not inner:
+        return descr, fortran_order, ()
+    if inner[-1] == ",":
+        parts = [inner[:-1]]
+    else:
+        parts = inner.split(", ")
+        if len(parts) == 1:
+            return None  # "(5)" is not a tuple
+    if len(parts) > MAX_DIMENSIONS:
+        return None
+    for part in parts:
+        if not (part.isascii() and part.isdigit()) or len(part) > MAX_INT_DIGITS or (part[0] == "0" and part != "0"):
+            return None
+    return descr, fortran_order, tuple(map(int, parts))
+
+
 def parse_header(
-    raw: bytes, version: tuple[int, int], data_offset: int, path: str | None, max_header_size: int
-) -> Header:
+    raw: "bytes", version: "tuple[int, int]", data_offset: "int", path: "str | None", max_header_size: "int"
+) -> "Header":
     """Decode and validate the header dict (``raw``: the bytes after the length field).
 
     Raises :class:`NpyFormatError` for anything NumPy would not write: undecodable bytes, a header
@@ -324,6 +343,9 @@ def parse_header(
             f"header is {len(text)} characters, over max_header_size={max_header_size}; "
             "pass a larger max_header_size if you trust the file",
         )
+    canonical = _parse_canonical(text)
+    if canonical is not None:
+        return Header(canonical[0], canonical[2], canonical[1], version, data_offset)
     try:
         literal = parse_literal(text)
     except ValueError as error:
@@ -346,7 +368,7 @@ def parse_header(
     return Header(descr, shape, fortran_order, version, data_offset)
 
 
-def read_header_from(read: Callable[[int], bytes], path: str | None, max_header_size: int = 10000) -> Header:
+def read_header_from(read: "Callable[[int], bytes]", path: "str | None", max_header_size: "int" = 10000) -> "Header":
     """Read and validate a header with ``read(n)``, which gives the file's next ``n`` bytes
     (fewer only at its end), starting from the file's first byte.
 
@@ -379,8 +401,8 @@ def read_header_from(read: Callable[[int], bytes], path: str | None, max_header_
 
 
 def format_header(
-    descr: Descr, fortran_order: bool, shape: tuple[int, ...], version: tuple[int, int] | None = None
-) -> tuple[bytes, tuple[int, int]]:
+    descr: "Descr", fortran_order: "bool", shape: "tuple[int, ...]", version: "tuple[int, int] | None" = None
+) -> "tuple[bytes, tuple[int, int]]":
     """The header bytes NumPy writes for this array, and the version they use.
 
     Byte-identical to ``numpy.lib.format``'s writer: keys sorted, values as ``repr``, 21 spare
@@ -402,7 +424,7 @@ def format_header(
     raise ValueError("header too large for any .npy version")  # pragma: no cover - 4 GiB header
 
 
-def _wrap(text: str, version: tuple[int, int]) -> bytes:
+def _wrap(text: "str", version: "tuple[int, int]") -> "bytes":
     if version not in SUPPORTED_VERSIONS:
         raise ValueError(f"version must be one of {SUPPORTED_VERSIONS}, got {version!r}")
     width = 2 if version == (1, 0) else 4

@@ -1,17 +1,12 @@
 """Opening and creating ``.npy`` files: modes, validation before mapping, atomic creation."""
 
-from __future__ import annotations
-
 import builtins
-import mmap
-import os
 
-from ._array import NpyArray, WritableNpyArray
+from ._array import NpyArray, Region, WritableNpyArray
 from ._elements import lookup
-from ._errors import DtypeMismatchError, NpyError, NpyFormatError
+from ._base import DtypeMismatchError, NpyError, NpyFormatError
 from ._header import MAX_DATA_BYTES, MAX_DIMENSIONS, Header, format_header, read_header_from
-from ._region import Region
-from ._typing import TYPE_CHECKING, overload
+from ._base import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     from typing import Any, Literal, TypeVar, Union
@@ -22,18 +17,30 @@ if TYPE_CHECKING:
     StrPath = Union[str, "os.PathLike[str]"]
     WritableMode = Literal["r+", "c"]
 
-_ACCESS = {"r": mmap.ACCESS_READ, "r+": mmap.ACCESS_WRITE, "c": mmap.ACCESS_COPY}
-_BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+if TYPE_CHECKING:
+    import os
+
+# os and mmap are imported where used, so that ``import npymmap`` alone stays cheap.
+_ACCESS_NAMES = {"r": "ACCESS_READ", "r+": "ACCESS_WRITE", "c": "ACCESS_COPY"}
 
 
-def _name(path: StrPath) -> str:
+def _os_open(name: "str", flags: "int", permissions: "int" = 0o666) -> "int":
+    """``os.open`` in binary mode, not inherited by child processes."""
+    import os
+
+    return os.open(name, flags | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0), permissions)
+
+
+def _name(path: "StrPath") -> "str":
+    import os
+
     name = os.fspath(path)
     if not isinstance(name, str):
         raise TypeError(f"path must be a str or os.PathLike[str], not {type(name).__name__}")
     return name
 
 
-def read_header(path: StrPath, *, max_header_size: int = 10000) -> Header:
+def read_header(path: "StrPath", *, max_header_size: "int" = 10000) -> "Header":
     """Read and validate the header of the ``.npy`` file at ``path``, reading only the header.
 
     Raises :class:`NpyFormatError` (a ``ValueError``) naming the file for any malformed header,
@@ -44,7 +51,7 @@ def read_header(path: StrPath, *, max_header_size: int = 10000) -> Header:
         return read_header_from(file.read, name, max_header_size)
 
 
-def _nbytes(shape: tuple[int, ...], element: Element[Any], name: str | None) -> int:
+def _nbytes(shape: "tuple[int, ...]", element: "Element[Any]", name: "str | None") -> "int":
     count = 1
     for n in shape:
         count *= n
@@ -54,7 +61,7 @@ def _nbytes(shape: tuple[int, ...], element: Element[Any], name: str | None) -> 
     return nbytes
 
 
-def _element_for(header: Header, name: str) -> Element[Any]:
+def _element_for(header: "Header", name: "str") -> "Element[Any]":
     try:
         return lookup(header.descr)  # type: ignore[arg-type]
     except NpyError as error:
@@ -63,25 +70,25 @@ def _element_for(header: Header, name: str) -> Element[Any]:
 
 @overload
 def open(
-    path: StrPath, element: Element[T], *, mode: Literal["r"] = ..., max_header_size: int = ...
-) -> NpyArray[T]: ...
+    path: "StrPath", element: "Element[T]", *, mode: 'Literal["r"]' = ..., max_header_size: "int" = ...
+) -> "NpyArray[T]": ...
 
 
 @overload
-def open(path: StrPath, element: Element[T], *, mode: WritableMode, max_header_size: int = ...) -> WritableNpyArray[T]: ...
+def open(path: "StrPath", element: "Element[T]", *, mode: "WritableMode", max_header_size: "int" = ...) -> "WritableNpyArray[T]": ...
 
 
 @overload
-def open(path: StrPath, element: None = ..., *, mode: Literal["r"] = ..., max_header_size: int = ...) -> NpyArray[Any]: ...
+def open(path: "StrPath", element: "None" = ..., *, mode: 'Literal["r"]' = ..., max_header_size: "int" = ...) -> "NpyArray[Any]": ...
 
 
 @overload
-def open(path: StrPath, element: None = ..., *, mode: WritableMode, max_header_size: int = ...) -> WritableNpyArray[Any]: ...
+def open(path: "StrPath", element: "None" = ..., *, mode: "WritableMode", max_header_size: "int" = ...) -> "WritableNpyArray[Any]": ...
 
 
 def open(
-    path: StrPath, element: Element[Any] | None = None, *, mode: str = "r", max_header_size: int = 10000
-) -> NpyArray[Any]:
+    path: "StrPath", element: "Element[Any] | None" = None, *, mode: "str" = "r", max_header_size: "int" = 10000
+) -> "NpyArray[Any]":
     """Map the ``.npy`` file at ``path`` as an array, without reading its data.
 
     ``mode``: ``'r'`` read-only; ``'r+'`` writes go to the file; ``'c'`` copy-on-write (writes stay
@@ -93,11 +100,15 @@ def open(
     Raises :class:`NpyFormatError` for a malformed file, :class:`UnsupportedDtypeError` for a
     dtype npymmap cannot map, ``OSError`` when the file cannot be opened or mapped.
     """
-    access = _ACCESS.get(mode)
-    if access is None:
+    import mmap
+    import os
+
+    access_name = _ACCESS_NAMES.get(mode)
+    if access_name is None:
         raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
+    access: "int" = getattr(mmap, access_name)
     name = _name(path)
-    fd = os.open(name, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | _BINARY)
+    fd = _os_open(name, os.O_RDWR if mode == "r+" else os.O_RDONLY)
     try:
         header = read_header_from(lambda n: os.read(fd, n), name, max_header_size)
         file_element = _element_for(header, name)
@@ -122,8 +133,10 @@ def open(
 
 
 def _map(
-    fd: int, offset: int, nbytes: int, access: int, element: Element[Any], name: str, keep_fd: bool
-) -> Region:
+    fd: "int", offset: "int", nbytes: "int", access: "int", element: "Element[Any]", name: "str", keep_fd: "bool"
+) -> "Region":
+    import mmap
+
     if nbytes == 0:
         data = memoryview(bytearray() if access != mmap.ACCESS_READ else b"")
         return Region(data, element, name, fd=fd if keep_fd else None, sync=keep_fd)
@@ -133,14 +146,14 @@ def _map(
 
 
 def create(
-    path: StrPath,
-    element: Element[T],
-    shape: int | tuple[int, ...],
+    path: "StrPath",
+    element: "Element[T]",
+    shape: "int | tuple[int, ...]",
     *,
-    fortran_order: bool = False,
-    version: tuple[int, int] | None = None,
-    overwrite: bool = False,
-) -> WritableNpyArray[T]:
+    fortran_order: "bool" = False,
+    version: "tuple[int, int] | None" = None,
+    overwrite: "bool" = False,
+) -> "WritableNpyArray[T]":
     """Create a zero-filled ``.npy`` file and map it writable (NumPy's ``open_memmap(..., 'w+')``).
 
     The header is byte-identical to NumPy's; ``version=None`` writes the oldest version that fits.
@@ -158,12 +171,15 @@ def create(
         raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
     if type(fortran_order) is not bool:
         raise ValueError(f"fortran_order must be a bool, got {fortran_order!r}")
+    import mmap
+    import os
+
     name = _name(path)
     header, version = format_header(element.descr, fortran_order, shape, version)
     nbytes = _nbytes(shape, element, name)
     folder, base = os.path.split(os.path.abspath(name))
     temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    fd = _os_open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL)
     try:
         written = 0
         while written < len(header):
@@ -179,8 +195,10 @@ def create(
     return WritableNpyArray._root(region, shape, fortran_order, "w+")
 
 
-def _publish(temporary: str, name: str, overwrite: bool) -> None:
+def _publish(temporary: "str", name: "str", overwrite: "bool") -> "None":
     """Give the finished temporary file its name: replace, or link so an existing file wins."""
+    import os
+
     if overwrite:
         os.replace(temporary, name)
         return

@@ -1,0 +1,180 @@
+"""npymmap against NumPy, measured in one run: prints each time and the ratio NumPy ÷ npymmap.
+
+Run from the project root: ``python tests/benchmarks/bench_vs_numpy.py [--quick]``.
+
+Every row times the same work on the same file in both libraries, alternating the two so that
+machine noise falls on both; the reported time is the median of several rounds. The import row
+runs fresh interpreters as in a clean environment (``python -S -X importtime``, site-packages on
+``PYTHONPATH``, bytecode compiled beforehand for both) and reads the cumulative time of the
+top-level package.
+"""
+
+import array
+import os
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import timeit
+from typing import Callable, List, Tuple
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+import npymmap  # noqa: E402
+
+Row = Tuple[str, float, float, float, str]
+
+
+def import_time_us(module: str) -> float:
+    """Cumulative import time of ``module`` in a fresh ``python -S`` (microseconds)."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join([ROOT, sysconfig.get_paths()["purelib"]])
+    result = subprocess.run(
+        [sys.executable, "-S", "-X", "importtime", "-c", f"import {module}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in reversed(result.stderr.splitlines()):
+        fields = [field.strip() for field in line.split("|")]
+        if len(fields) == 3 and fields[2] == module:
+            return float(fields[1])
+    raise RuntimeError(f"no import time for {module}: {result.stderr[-500:]}")
+
+
+def first_value_us(code: str) -> float:
+    """Wall time of ``code`` (import, open, read one value) in a fresh ``python -S``."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join([ROOT, sysconfig.get_paths()["purelib"]])
+    program = f"import time\nt0 = time.perf_counter()\n{code}\nprint((time.perf_counter() - t0) * 1e6)"
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", program], env=environment, capture_output=True, text=True, check=True
+    )
+    return float(result.stdout.strip())
+
+
+def per_call(statement: Callable[[], object], number: int, rounds: int) -> List[float]:
+    return [timeit.timeit(statement, number=number) / number for _ in range(rounds)]
+
+
+def compare(
+    name: str, numpy_call: Callable[[], object], ours: Callable[[], object], number: int, rounds: int, unit: str
+) -> Row:
+    numpy_times: List[float] = []
+    our_times: List[float] = []
+    for _ in range(rounds):
+        numpy_times += per_call(numpy_call, number, 1)
+        our_times += per_call(ours, number, 1)
+    numpy_median = statistics.median(numpy_times)
+    our_median = statistics.median(our_times)
+    return (name, numpy_median, our_median, numpy_median / our_median, unit)
+
+
+def scale(seconds: float, unit: str) -> float:
+    return seconds * {"ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    rounds = 3 if quick else 7
+    folder = tempfile.mkdtemp(prefix="npymmap-bench-")
+    path = os.path.join(folder, "matrix.npy")
+    matrix = np.arange(1_000_000, dtype=np.float64).reshape(1000, 1000) / 7.0
+    np.save(path, matrix)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(ROOT, "npymmap")], check=True)
+    import_time_us("numpy")  # warm the page cache and NumPy's bytecode
+    rows: List[Row] = []
+
+    numpy_imports, our_imports = [], []
+    for _ in range(rounds + 2):
+        numpy_imports.append(import_time_us("numpy"))
+        our_imports.append(import_time_us("npymmap"))
+    numpy_import = statistics.median(numpy_imports) / 1e6
+    our_import = statistics.median(our_imports) / 1e6
+    rows.append(("import (python -S -X importtime)", numpy_import, our_import, numpy_import / our_import, "ms"))
+
+    numpy_first = [
+        first_value_us(f"import numpy\na = numpy.load({path!r}, mmap_mode='r')\nx = a[500, 300]") for _ in range(rounds)
+    ]
+    our_first = [
+        first_value_us(f"import npymmap\na = npymmap.open({path!r})\nx = a[500, 300]") for _ in range(rounds)
+    ]
+    numpy_start = statistics.median(numpy_first) / 1e6
+    our_start = statistics.median(our_first) / 1e6
+    rows.append(("import + open + first item (python -S)", numpy_start, our_start, numpy_start / our_start, "ms"))
+
+    def numpy_open_close() -> None:
+        mapped = np.load(path, mmap_mode="r")
+        mapped._mmap.close()  # type: ignore[attr-defined]
+
+    rows.append(
+        compare("open + close", numpy_open_close, lambda: npymmap.open(path).close(), 200, rounds, "us")
+    )
+
+    numpy_map = np.load(path, mmap_mode="r")
+    our_map = npymmap.open(path, npymmap.float64)
+    indices = [(i * 37 % 1000, i * 91 % 1000) for i in range(1000)]
+
+    def numpy_items() -> None:
+        for i, j in indices:
+            numpy_map[i, j]
+
+    def our_items() -> None:
+        for i, j in indices:
+            our_map[i, j]
+
+    name, numpy_time, our_time, ratio, _ = compare("a[i, j]", numpy_items, our_items, 20, rounds, "ns")
+    rows.append((name, numpy_time / len(indices), our_time / len(indices), ratio, "ns"))
+
+    rows.append(
+        compare(
+            "a[i:i+1].tolist() (one row)",
+            lambda: numpy_map[500:501].tolist(),
+            lambda: our_map[500:501].tolist(),
+            2000,
+            rounds,
+            "us",
+        )
+    )
+    rows.append(compare("tolist() (whole file)", numpy_map.tolist, our_map.tolist, 1, rounds, "ms"))
+
+    source = array.array("d", range(4_000_000))
+    fill_numpy = os.path.join(folder, "fill-numpy.npy")
+    fill_ours = os.path.join(folder, "fill-ours.npy")
+
+    numpy_fills: List[float] = []
+    our_fills: List[float] = []
+    for _ in range(rounds):
+        numpy_target = np.lib.format.open_memmap(fill_numpy, mode="w+", dtype=np.float64, shape=(4_000_000,))
+        started = time.perf_counter()
+        numpy_target[:] = source
+        numpy_fills.append(time.perf_counter() - started)
+        del numpy_target
+        with npymmap.create(fill_ours, npymmap.float64, (4_000_000,), overwrite=True) as our_target:
+            started = time.perf_counter()
+            our_target[:] = source
+            our_fills.append(time.perf_counter() - started)
+    numpy_fill, our_fill = statistics.median(numpy_fills), statistics.median(our_fills)
+    rows.append(("a[:] = array.array (4M float64, fresh map)", numpy_fill, our_fill, numpy_fill / our_fill, "ms"))
+    assert open(fill_numpy, "rb").read() == open(fill_ours, "rb").read()
+
+    print(f"npymmap {npymmap.__version__} vs NumPy {np.__version__}, Python {sys.version.split()[0]}, "
+          f"median of {rounds} rounds")
+    print()
+    print("| operation (1000×1000 float64) | NumPy | npymmap | NumPy ÷ npymmap |")
+    print("|---|---:|---:|---:|")
+    for name, numpy_time, our_time, ratio, unit in rows:
+        print(
+            f"| {name} | {scale(numpy_time, unit):.1f} {unit} | {scale(our_time, unit):.1f} {unit} | "
+            f"{ratio:.2f}× |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""Bad arguments to open, create and friends. mypy must reject each marked line."""
+
+from __future__ import annotations
+
+import npymmap
+
+
+def bad_calls(p: str, mode: str) -> None:
+    npymmap.open(p, npymmap.float64, mode="w")  # expect: call-overload
+    npymmap.open(p, npymmap.float64, mode="x")  # expect: call-overload
+    npymmap.open(p, npymmap.float64, mode="w+")  # expect: call-overload
+    npymmap.open(p, mode="w")  # expect: call-overload
+    npymmap.open(p, npymmap.float64, mode=mode)  # expect: call-overload
+    npymmap.open(p, "float64")  # expect: call-overload
+    npymmap.open(p, float)  # expect: call-overload
+    npymmap.open(p, "<f8", mode="r+")  # expect: call-overload
+    npymmap.open(b"x.npy", npymmap.float64)  # expect: call-overload
+    npymmap.create(p, "float64", (3, 4))  # expect: arg-type
+    npymmap.create(p, npymmap.float64, [3, 4])  # expect: arg-type
+    npymmap.read_header(p, 10000)  # expect: call-arg
+    npymmap.lookup(8)  # expect: arg-type
