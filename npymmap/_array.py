@@ -77,6 +77,9 @@ class Region:
 
     __slots__ = ("data", "element", "path", "get", "set", "closed", "_map", "_fd", "_sync", "_refs", "_pruned_at")
 
+    get: "Callable[[int], Any]"
+    set: "Callable[[int, Any], None]"
+
     def __init__(
         self,
         data: "memoryview",
@@ -95,11 +98,17 @@ class Region:
         self._sync = sync
         self._refs: "list[Any]" = []
         self._pruned_at = 64
-        flat = element.flat(data)
-        if flat is not data:
+
+    def __getattr__(self, name: "str") -> "Any":
+        """Make ``get`` and ``set`` on first use: the fast paths of most arrays never need them."""
+        if name != "get" and name != "set":
+            raise AttributeError(name)
+        flat = self.element.flat(self.data)
+        if flat is not self.data:
             self.track(flat)
-        self.get: "Callable[[int], Any]" = element.reader(flat)
-        self.set: "Callable[[int, Any], None]" = element.writer(flat) if not data.readonly else _read_only_set
+        self.get = self.element.reader(flat)
+        self.set = self.element.writer(flat) if not self.data.readonly else _read_only_set
+        return self.get if name == "get" else self.set
 
     def track(self, thing: "object") -> "None":
         """Remember a memoryview or array made of this region, to release or detach it on close.

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     WritableMode = Literal["r+", "c"]
 
 if TYPE_CHECKING:
+    import mmap
     import os
 
 # os and mmap are imported where used, so that ``import npymmap`` alone stays cheap.
@@ -109,6 +110,7 @@ def open(
     access: "int" = getattr(mmap, access_name)
     name = _name(path)
     fd = _os_open(name, os.O_RDWR if mode == "r+" else os.O_RDONLY)
+    mapping = None
     try:
         header = read_header_from(lambda n: os.read(fd, n), name, max_header_size)
         file_element = _element_for(header, name)
@@ -122,8 +124,12 @@ def open(
                 f"file is truncated: the header's shape {header.shape} needs {end} bytes, the file has {file_size}",
                 name,
             )
-        region = _map(fd, header.data_offset, nbytes, access, file_element, name, keep_fd=mode == "r+")
+        # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
+        mapping = mmap.mmap(fd, end, access=access) if nbytes else None
+        region = _region(mapping, header.data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
     except BaseException:
+        if mapping is not None:
+            mapping.close()
         os.close(fd)
         raise
     if mode != "r+":
@@ -132,17 +138,18 @@ def open(
     return cls._root(region, header.shape, header.fortran_order, mode)
 
 
-def _map(
-    fd: "int", offset: "int", nbytes: "int", access: "int", element: "Element[Any]", name: "str", keep_fd: "bool"
+def _region(
+    mapping: "mmap.mmap | None", offset: "int", nbytes: "int", element: "Element[Any]", name: "str", sync_fd: "int | None"
 ) -> "Region":
-    import mmap
+    """The region of ``nbytes`` bytes at ``offset`` in ``mapping``; an empty array has no map.
 
-    if nbytes == 0:
-        data = memoryview(bytearray() if access != mmap.ACCESS_READ else b"")
-        return Region(data, element, name, fd=fd if keep_fd else None, sync=keep_fd)
-    mapping = mmap.mmap(fd, offset + nbytes, access=access)
-    data = memoryview(mapping)[offset:]
-    return Region(data, element, name, mapping, fd if keep_fd else None, sync=keep_fd)
+    ``sync_fd``, when given, is the descriptor ``flush`` will ``fsync`` and ``close`` will close.
+    """
+    if mapping is None:
+        data = memoryview(bytearray() if sync_fd is not None else b"")
+        return Region(data, element, name, None, sync_fd, sync=sync_fd is not None)
+    data = memoryview(mapping)[offset : offset + nbytes]
+    return Region(data, element, name, mapping, sync_fd, sync=sync_fd is not None)
 
 
 def create(
@@ -185,7 +192,8 @@ def create(
         while written < len(header):
             written += os.write(fd, header[written:])
         os.ftruncate(fd, len(header) + nbytes)
-        region = _map(fd, len(header), nbytes, mmap.ACCESS_WRITE, element, name, keep_fd=True)
+        mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
+        region = _region(mapping, len(header), nbytes, element, name, fd)
         _publish(temporary, name, overwrite)
     except BaseException:
         os.close(fd)
