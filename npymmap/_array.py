@@ -24,11 +24,23 @@ if TYPE_CHECKING:
     import mmap
     from typing import Any, Callable, Iterator, Tuple, Union
 
-    from typing_extensions import Buffer, Self
+    from typing_extensions import Buffer, Self, Unpack
 
     from ._elements import Element
 
-    Index = Union[int, slice, ellipsis, Tuple[Union[int, slice, ellipsis], ...]]
+    Axis = Union[int, slice, ellipsis]
+    Open = Union[slice, ellipsis]
+    # Keys that give a view: a slice or '...' within the first four positions. (A key whose first
+    # slice comes later works at run time but needs a cast for mypy.)
+    ViewKey = Union[
+        slice,
+        ellipsis,
+        Tuple[Open, Unpack[Tuple[Axis, ...]]],
+        Tuple[int, Open, Unpack[Tuple[Axis, ...]]],
+        Tuple[int, int, Open, Unpack[Tuple[Axis, ...]]],
+        Tuple[int, int, int, Open, Unpack[Tuple[Axis, ...]]],
+    ]
+    Index = Union[int, Tuple[int, ...], ViewKey]
 
 ItemT = TypeVar("ItemT")
 
@@ -290,7 +302,10 @@ class NpyArray(Generic[ItemT]):
         strides: "tuple[int, ...]",
         fortran: "bool",
         mode: "str",
+        contiguous: "bool | None" = None,
     ) -> "Self":
+        """A window on ``region``; ``contiguous`` says whether it is C-contiguous when the caller
+        knows, else it is worked out from the strides."""
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -302,7 +317,9 @@ class NpyArray(Generic[ItemT]):
         size = 1
         for n in shape:
             size *= n
-        if element._cast is not None and size and _is_contiguous(shape, strides):
+        if contiguous is None:
+            contiguous = _is_contiguous(shape, strides)
+        if element._cast is not None and size and contiguous:
             itemsize = element.itemsize
             items = cast(region.data[start * itemsize : (start + size) * itemsize], element._cast, shape)
             region.track(items)
@@ -314,8 +331,9 @@ class NpyArray(Generic[ItemT]):
 
     @classmethod
     def _root(cls, region: "Region", shape: "tuple[int, ...]", fortran_order: "bool", mode: "str") -> "Self":
-        strides = _c_strides(shape[::-1])[::-1] if fortran_order else _c_strides(shape)
-        return cls._make(region, 0, shape, strides, fortran_order, mode)
+        if fortran_order and len(shape) > 1:
+            return cls._make(region, 0, shape, _c_strides(shape[::-1])[::-1], True, mode)
+        return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode, contiguous=True)
 
     def _detach(self, closed: "_Closed") -> "None":
         self._items = closed
@@ -403,10 +421,10 @@ class NpyArray(Generic[ItemT]):
     # -- items and views -----------------------------------------------------------------------
 
     @overload
-    def __getitem__(self, key: "int | tuple[int, ...]") -> "ItemT": ...  # type: ignore[overload-overlap]
+    def __getitem__(self, key: "int | tuple[int, ...]") -> "ItemT": ...
 
     @overload
-    def __getitem__(self, key: "slice | ellipsis | tuple[int | slice | ellipsis, ...]") -> "Self": ...
+    def __getitem__(self, key: "ViewKey") -> "Self": ...
 
     def __getitem__(self, key: "Index") -> "ItemT | Self":
         if key.__class__ is tuple or key.__class__ is int:
@@ -596,7 +614,7 @@ class WritableNpyArray(NpyArray[ItemT]):
     @overload
     def __setitem__(
         self,
-        key: "slice | ellipsis | tuple[int | slice | ellipsis, ...]",
+        key: "ViewKey",
         value: "ItemT | Buffer | NpyArray[ItemT] | list[Any] | tuple[Any, ...]",
     ) -> "None": ...
 

@@ -274,14 +274,23 @@ def lookup(descr: "str") -> "Element[Any]":
     """
     if not isinstance(descr, str):
         raise UnsupportedDtypeError(f"descr {descr!r:.80} is not a simple dtype string")
+    element = _LOOKUPS.get(descr)
+    if element is not None:
+        return element
     if descr in _SPECS:
-        return _interned(descr, NATIVE_ORDER)
-    byteorder, code = (descr[0], descr[1:]) if descr[:1] in ("<", ">", "|", "=") else ("=", descr)
-    name = _BY_CODE.get(code)
-    if name is None:
-        reason = _UNSUPPORTED_KINDS.get(code[:1], "not a dtype npymmap knows")
-        raise UnsupportedDtypeError(f"descr {descr!r:.80}: {reason}")
-    return _interned(name, NATIVE_ORDER if byteorder in ("=", "|") else byteorder)
+        element = _interned(descr, NATIVE_ORDER)
+    else:
+        byteorder, code = (descr[0], descr[1:]) if descr[:1] in ("<", ">", "|", "=") else ("=", descr)
+        name = _BY_CODE.get(code)
+        if name is None:
+            reason = _UNSUPPORTED_KINDS.get(code[:1], "not a dtype npymmap knows")
+            raise UnsupportedDtypeError(f"descr {descr!r:.80}: {reason}")
+        element = _interned(name, NATIVE_ORDER if byteorder in ("=", "|") else byteorder)
+    _LOOKUPS[descr] = element
+    return element
+
+
+_LOOKUPS: "dict[str, Element[Any]]" = {}
 
 
 bool_: "Element[bool]" = _interned("bool_", NATIVE_ORDER)

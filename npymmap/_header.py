@@ -23,6 +23,7 @@ MAX_DIMENSIONS = 64
 MAX_NESTING = 32
 MAX_INT_DIGITS = 24
 MAX_DATA_BYTES = (1 << 63) - 1
+FIRST_READ = 4096  # holds every header NumPy writes for a simple dtype
 SUPPORTED_VERSIONS = ((1, 0), (2, 0), (3, 0))
 _EXPECTED_KEYS = ("descr", "fortran_order", "shape")
 
@@ -86,7 +87,10 @@ _END = "\0"
 _WHITESPACE = " \t\r\n\f"
 _DIGITS = "0123456789"
 _HEX_DIGITS = "0123456789abcdefABCDEF"
-_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0": "\0"}
+_ESCAPES = {
+    "\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+}  # fmt: skip
+_OCTAL_DIGITS = "01234567"
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _NAMES = {"True": True, "False": False}
 _CLOSERS = {"(": ")", "[": "]"}
@@ -126,7 +130,7 @@ def _string(text: "str", pos: "int", quote: "str") -> "tuple[str, int]":
     if end < 0:
         raise _LiteralError("unterminated string", pos)
     body = text[start:end]
-    if "\\" not in body and "\n" not in body and _END not in body:
+    if "\\" not in body and "\n" not in body and "\r" not in body and _END not in body:
         return body, end + 1
     pieces: "list[str]" = []
     pos = start
@@ -134,8 +138,10 @@ def _string(text: "str", pos: "int", quote: "str") -> "tuple[str, int]":
         char = text[pos]
         if char == quote:
             return "".join(pieces), pos + 1
-        if char == "\n" or (char == _END and pos == len(text) - 1):
+        if char == "\n" or char == "\r" or (char == _END and pos == len(text) - 1):
             raise _LiteralError("unterminated string", start - 1)
+        if char == _END:
+            raise _LiteralError("NUL character inside a string", pos)
         if char != "\\":
             pieces.append(char)
             pos += 1
@@ -144,6 +150,13 @@ def _string(text: "str", pos: "int", quote: "str") -> "tuple[str, int]":
         if code in _ESCAPES:
             pieces.append(_ESCAPES[code])
             pos += 2
+            continue
+        if code in _OCTAL_DIGITS:
+            width = 1
+            while width < 3 and text[pos + 1 + width] in _OCTAL_DIGITS:
+                width += 1
+            pieces.append(chr(int(text[pos + 1 : pos + 1 + width], 8)))
+            pos += 1 + width
             continue
         width = _HEX_ESCAPES.get(code, 0)
         digits = text[pos + 2 : pos + 2 + width]
@@ -261,28 +274,29 @@ def _fault(path: "str | None", reason: "str") -> "NpyFormatError":
     return NpyFormatError(reason, path)
 
 
+_VERSIONS = {bytes(version): (version, 2 if version == (1, 0) else 4) for version in SUPPORTED_VERSIONS}
+
+
 def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], int, int]":
     """Read magic, version and header length from the first bytes of a file.
 
     Returns ``(version, header_start, header_length)``. Needs at least 12 bytes (fewer only when
     the file itself is shorter, which is then reported as truncated).
     """
-    if len(prefix) < 8 or prefix[:6] != MAGIC:
-        if MAGIC.startswith(prefix[:6]) and len(prefix) < 8:
+    if prefix[:6] != MAGIC or len(prefix) < 8:
+        if len(prefix) < 8 and MAGIC.startswith(prefix[:6]):
             raise _fault(path, f"file is truncated: {len(prefix)} bytes, too short for the magic string")
         raise _fault(path, f"not a .npy file: magic string is {bytes(prefix[:6])!r}, expected {MAGIC!r}")
-    version = (prefix[6], prefix[7])
-    if version not in SUPPORTED_VERSIONS:
-        raise _fault(path, f"unsupported format version {version[0]}.{version[1]} (1.0, 2.0 and 3.0 are known)")
-    width = 2 if version == (1, 0) else 4
+    known = _VERSIONS.get(prefix[6:8])
+    if known is None:
+        raise _fault(path, f"unsupported format version {prefix[6]}.{prefix[7]} (1.0, 2.0 and 3.0 are known)")
+    version, width = known
     if len(prefix) < 8 + width:
         raise _fault(path, f"file is truncated: {len(prefix)} bytes, inside the header length field")
-    header_length = int.from_bytes(prefix[8 : 8 + width], "little")
-    return version, 8 + width, header_length
+    return version, 8 + width, int.from_bytes(prefix[8 : 8 + width], "little")
 
 
-_CANONICAL_C = "', 'fortran_order': False, 'shape': ("
-_CANONICAL_F = "', 'fortran_order': True, 'shape': ("
+_CANONICAL_ORDERS = {": False, ": False, ": True, ": True}
 
 
 def _parse_canonical(text: "str") -> "tuple[str, bool, tuple[int, ...]] | None":
@@ -291,36 +305,40 @@ def _parse_canonical(text: "str") -> "tuple[str, bool, tuple[int, ...]] | None":
     parser then reads. Wherever this gives a result, the full parser gives the same (a tested
     property).
     """
-    if not text.startswith("{'descr': '"):
+    # "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }" split at its quotes:
+    # "{", "descr", ": ", "<f8", ", ", "fortran_order", ": False, ", "shape", ": (3, 4), }"
+    parts = text.split("'")
+    if (
+        len(parts) != 9
+        or parts[0] != "{"
+        or parts[1] != "descr"
+        or parts[2] != ": "
+        or parts[4] != ", "
+        or parts[5] != "fortran_order"
+        or parts[7] != "shape"
+        or "\\" in parts[3]
+        or not parts[3].isprintable()
+    ):
         return None
-    quote = text.find("'", 11)
-    descr = text[11:quote]
-    if quote < 0 or "\\" in descr:
+    fortran_order = _CANONICAL_ORDERS.get(parts[6])
+    tail = parts[8].rstrip(_WHITESPACE)
+    if fortran_order is None or tail[:3] != ": (" or tail[-4:] != "), }":
         return None
-    if text.startswith(_CANONICAL_C, quote):
-        fortran_order, start = False, quote + len(_CANONICAL_C)
-    elif text.startswith(_CANONICAL_F, quote):
-        fortran_order, start = True, quote + len(_CANONICAL_F)
-    else:
-        return None
-    close = text.find(")", start)
-    if close < 0 or text[close:].rstrip(_WHITESPACE) != "), }":
-        return None
-    inner = text[start:close]
+    inner = tail[3:-4]
     if not inner:
-        return descr, fortran_order, ()
+        return parts[3], fortran_order, ()
     if inner[-1] == ",":
-        parts = [inner[:-1]]
+        numbers = [inner[:-1]]
     else:
-        parts = inner.split(", ")
-        if len(parts) == 1:
+        numbers = inner.split(", ")
+        if len(numbers) == 1:
             return None  # "(5)" is not a tuple
-    if len(parts) > MAX_DIMENSIONS:
+    if len(numbers) > MAX_DIMENSIONS:
         return None
-    for part in parts:
-        if not (part.isascii() and part.isdigit()) or len(part) > MAX_INT_DIGITS or (part[0] == "0" and part != "0"):
+    for number in numbers:
+        if not (number.isascii() and number.isdigit()) or len(number) > MAX_INT_DIGITS or (number[0] == "0" and number != "0"):
             return None
-    return descr, fortran_order, tuple(map(int, parts))
+    return parts[3], fortran_order, tuple(map(int, numbers))
 
 
 def parse_header(
@@ -372,10 +390,10 @@ def read_header_from(read: "Callable[[int], bytes]", path: "str | None", max_hea
     """Read and validate a header with ``read(n)``, which gives the file's next ``n`` bytes
     (fewer only at its end), starting from the file's first byte.
 
-    Reads only the header's bytes. Raises :class:`NpyFormatError` for any fault, including a file
-    that ends inside the header.
+    Reads the first 4 KiB, then the rest of the header if it is longer. Raises
+    :class:`NpyFormatError` for any fault, including a file that ends inside the header.
     """
-    prefix = read(12)
+    prefix = read(FIRST_READ)
     version, header_start, header_length = read_prefix(prefix, path)
     limit = max_header_size * (4 if version == (3, 0) else 1)
     if header_length > limit:

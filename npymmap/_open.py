@@ -118,14 +118,18 @@ def open(
             raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.name}", name)
         nbytes = _nbytes(header.shape, file_element, name)
         end = header.data_offset + nbytes
-        file_size = os.fstat(fd).st_size
+        # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
+        # mmap checks the file is long enough itself, so a short file costs no extra fstat.
+        try:
+            mapping = mmap.mmap(fd, end, access=access) if nbytes else None
+        except ValueError:
+            mapping = None
+        file_size = os.fstat(fd).st_size if mapping is None else end
         if file_size < end:
             raise NpyFormatError(
                 f"file is truncated: the header's shape {header.shape} needs {end} bytes, the file has {file_size}",
                 name,
             )
-        # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
-        mapping = mmap.mmap(fd, end, access=access) if nbytes else None
         region = _region(mapping, header.data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
     except BaseException:
         if mapping is not None:
