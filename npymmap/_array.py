@@ -62,22 +62,25 @@ class ClosedError(ValueError):
 class _Closed:
     """Stands in for the memory of a closed region: any use raises :class:`ClosedError`."""
 
-    __slots__ = ("message",)
+    __slots__ = ("path",)
 
-    def __init__(self, message: "str") -> "None":
-        self.message = message
+    def __init__(self, path: "str | None") -> None:
+        self.path = path
+
+    def error(self) -> "ClosedError":
+        return ClosedError(f"{self.path}: array is closed" if self.path else "array is closed")
 
     def __getitem__(self, key: "object") -> "Any":
-        raise ClosedError(self.message)
+        raise self.error()
 
     def __setitem__(self, key: "object", value: "object") -> "None":
-        raise ClosedError(self.message)
+        raise self.error()
 
     def __call__(self, *arguments: "object") -> "Any":
-        raise ClosedError(self.message)
+        raise self.error()
 
     def __getattr__(self, name: "str") -> "Any":
-        raise ClosedError(self.message)
+        raise self.error()
 
 
 class Region:
@@ -87,7 +90,7 @@ class Region:
     ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``.
     """
 
-    __slots__ = ("data", "element", "path", "get", "set", "closed", "_map", "_fd", "_sync", "_refs", "_pruned_at")
+    __slots__ = ("data", "element", "path", "get", "set", "closed", "_map", "_fd", "_close_fd", "_views", "_pruned_at")
 
     get: "Callable[[int], Any]"
     set: "Callable[[int, Any], None]"
@@ -99,7 +102,6 @@ class Region:
         path: "str | None",
         mapping: "mmap.mmap | None" = None,
         fd: "int | None" = None,
-        sync: "bool" = False,
     ) -> "None":
         self.data = data
         self.element = element
@@ -107,8 +109,11 @@ class Region:
         self.closed = False
         self._map = mapping
         self._fd = fd
-        self._sync = sync
-        self._refs: "list[Any]" = []
+        if fd is not None:
+            import os
+
+            self._close_fd = os.close  # kept so that __del__ at interpreter exit imports nothing
+        self._views: "list[Any]" = []
         self._pruned_at = 64
 
     def __getattr__(self, name: "str") -> "Any":
@@ -122,31 +127,28 @@ class Region:
         self.set = self.element.writer(flat) if not self.data.readonly else _read_only_set
         return self.get if name == "get" else self.set
 
-    def track(self, thing: "object") -> "None":
-        """Remember a memoryview or array made of this region, to release or detach it on close.
+    def track(self, view: "memoryview") -> "None":
+        """Remember a memoryview made of this region, to release it on close.
 
         Amortised O(1): dead references are pruned whenever the list doubles.
         """
-        refs = self._refs
-        refs.append(_weakref.ref(thing))
-        if len(refs) >= self._pruned_at:
-            refs[:] = [ref for ref in refs if ref() is not None]
-            self._pruned_at = max(64, 2 * len(refs))
+        views = self._views
+        views.append(_weakref.ref(view))
+        if len(views) >= self._pruned_at:
+            views[:] = [ref for ref in views if ref() is not None]
+            self._pruned_at = max(64, 2 * len(views))
 
     def check_open(self) -> "None":
         """Raise :class:`ClosedError` when the region has been closed."""
         if self.closed:
-            raise ClosedError(self._closed_message())
-
-    def _closed_message(self) -> "str":
-        return f"{self.path}: array is closed" if self.path else "array is closed"
+            raise _Closed(self.path).error()
 
     def flush(self) -> "None":
         """Write changed pages to the file and ``fsync`` it (``r+`` and ``create``); else nothing."""
         self.check_open()
-        if self._sync and self._map is not None:
-            self._map.flush()
-        if self._sync and self._fd is not None:
+        if self._fd is not None:
+            if self._map is not None:
+                self._map.flush()
             import os
 
             os.fsync(self._fd)
@@ -156,23 +158,20 @@ class Region:
         if self.closed:
             return
         try:
-            self.flush()
+            if self._fd is not None:
+                self.flush()
         finally:
             self.closed = True
-            closed = _Closed(self._closed_message())
+            closed = _Closed(self.path)
             self.get = self.set = closed
-            for ref in reversed(self._refs):
-                thing = ref()
-                if thing is None:
-                    continue
-                if isinstance(thing, memoryview):
+            for ref in reversed(self._views):
+                view = ref()
+                if view is not None:
                     try:
-                        thing.release()
+                        view.release()
                     except BufferError:
                         pass  # exported to the user's own object; the map outlives it
-                else:
-                    thing._detach(closed)
-            self._refs = []
+            self._views = []
             self.data.release()
             self.data = closed  # type: ignore[assignment]
             if self._map is not None:
@@ -182,17 +181,13 @@ class Region:
                     pass  # still exported to the user's own object; unmapped when that goes
                 self._map = None
             if self._fd is not None:
-                import os
-
-                os.close(self._fd)
+                self._close_fd(self._fd)
                 self._fd = None
 
     def __del__(self) -> "None":
         if self._fd is not None:
-            import os
-
             try:
-                os.close(self._fd)
+                self._close_fd(self._fd)
             except OSError:
                 pass
 
@@ -249,15 +244,20 @@ def _c_strides(shape: "tuple[int, ...]") -> "tuple[int, ...]":
 
 
 def _is_contiguous(shape: "tuple[int, ...]", strides: "tuple[int, ...]", fortran: "bool" = False) -> "bool":
+    if 0 in shape:
+        return True
     expected = 1
     pairs = zip(shape, strides) if fortran else zip(reversed(shape), reversed(strides))
     for size, stride in pairs:
-        if size == 0:
-            return True
         if size != 1 and stride != expected:
             return False
         expected *= size
     return True
+
+
+def _is_fortran(shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "bool":
+    """True for a Fortran-contiguous window that is not also C-contiguous (NumPy's reading)."""
+    return len(shape) > 1 and not _is_contiguous(shape, strides) and _is_contiguous(shape, strides, fortran=True)
 
 
 def _nest(values: "list[Any]", base: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "list[Any]":
@@ -326,7 +326,6 @@ class NpyArray(Generic[ItemT]):
             self._items = items
         else:
             self._items = _Strided(region, start, shape, strides)
-        region.track(self)
         return self
 
     @classmethod
@@ -334,9 +333,6 @@ class NpyArray(Generic[ItemT]):
         if fortran_order and len(shape) > 1:
             return cls._make(region, 0, shape, _c_strides(shape[::-1])[::-1], True, mode)
         return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode, contiguous=True)
-
-    def _detach(self, closed: "_Closed") -> "None":
-        self._items = closed
 
     # -- description --------------------------------------------------------------------------
 
@@ -397,14 +393,8 @@ class NpyArray(Generic[ItemT]):
     def T(self) -> "Self":  # noqa: N802 - NumPy's name
         """The transposed view (axes reversed); zero-copy. A Fortran-order array's is C-order."""
         self._region.check_open()
-        return self._make(
-            self._region,
-            self._start,
-            self._shape[::-1],
-            self._strides[::-1],
-            not self._fortran and len(self._shape) > 1,
-            self._mode,
-        )
+        shape, strides = self._shape[::-1], self._strides[::-1]
+        return self._make(self._region, self._start, shape, strides, _is_fortran(shape, strides), self._mode)
 
     def __repr__(self) -> "str":
         state = ", closed" if self._region.closed else ""
@@ -433,6 +423,9 @@ class NpyArray(Generic[ItemT]):
                 return item
             except (TypeError, NotImplementedError):
                 pass  # not a full integer index: slices, ..., or too few indices
+            except ValueError:
+                self._region.check_open()  # a released memoryview: say the array is closed
+                raise
         located = self._locate(key)
         if isinstance(located, int):
             item = self._region.get(located)
@@ -487,10 +480,7 @@ class NpyArray(Generic[ItemT]):
         shape += self._shape[len(keys) :]
         strides += self._strides[len(keys) :]
         view_shape, view_strides = tuple(shape), tuple(strides)
-        fortran = len(view_shape) > 1 and not _is_contiguous(view_shape, view_strides) and _is_contiguous(
-            view_shape, view_strides, fortran=True
-        )
-        return self._make(self._region, start, view_shape, view_strides, fortran, self._mode)
+        return self._make(self._region, start, view_shape, view_strides, _is_fortran(view_shape, view_strides), self._mode)
 
     def __iter__(self) -> "Iterator[ItemT]":
         """The items of a 1-d array, in order. Use :meth:`rows` for the rows of an n-d array."""
@@ -524,7 +514,7 @@ class NpyArray(Generic[ItemT]):
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
         ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
         items = self._items
-        if items.__class__ is memoryview:
+        if items.__class__ is memoryview and not self._region.closed:
             return items.tolist()
         self._region.check_open()
         if self.size == 0:

@@ -173,6 +173,8 @@ class Element(Generic[T]):
                 store(start + offset, value)
 
     def _flatten_one(self, value: "Any") -> "tuple[Any, ...]":
+        if isinstance(value, (str, bytes, bytearray)):
+            raise self._bad_value(value)  # float("1.5") would take it; NumPy's typed stores do not
         try:
             if self._count == 2:
                 number = complex(value)
@@ -232,7 +234,7 @@ def _fit_float(code: "str", value: "float") -> "float":
         import struct
 
         try:
-            struct.pack(code, value)
+            struct.pack("<" + code, value)  # standard size: raises where the format overflows
         except OverflowError:
             return float("inf") if value > 0 else float("-inf")
     return value

@@ -150,10 +150,8 @@ def _region(
     ``sync_fd``, when given, is the descriptor ``flush`` will ``fsync`` and ``close`` will close.
     """
     if mapping is None:
-        data = memoryview(bytearray() if sync_fd is not None else b"")
-        return Region(data, element, name, None, sync_fd, sync=sync_fd is not None)
-    data = memoryview(mapping)[offset : offset + nbytes]
-    return Region(data, element, name, mapping, sync_fd, sync=sync_fd is not None)
+        return Region(memoryview(bytearray() if sync_fd is not None else b""), element, name, None, sync_fd)
+    return Region(memoryview(mapping)[offset : offset + nbytes], element, name, mapping, sync_fd)
 
 
 def create(

@@ -111,7 +111,7 @@ def main() -> None:
 
     def numpy_open_close() -> None:
         mapped = np.load(path, mmap_mode="r")
-        mapped._mmap.close()  # type: ignore[attr-defined]
+        mapped._mmap.close()
 
     rows.append(
         compare("open + close", numpy_open_close, lambda: npymmap.open(path).close(), 200, rounds, "us")
