@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 
 ItemT = TypeVar("ItemT")
 
+# Item formats array.array shares with memoryview (all but '?').
+_ARRAY_CODES = frozenset("bBhHiIqQfd")
+# From this size on, tolist() goes a row at a time through array.array (faster per item, more
+# fixed cost); below it memoryview.tolist() is faster.
+_ROWS_TOLIST_BYTES = 1 << 16
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -90,7 +95,9 @@ class Region:
     ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``.
     """
 
-    __slots__ = ("data", "element", "path", "get", "set", "closed", "_map", "_fd", "_close_fd", "_views", "_pruned_at")
+    __slots__ = (
+        "data", "element", "path", "get", "set", "closed", "_map", "_fd", "_close_fd", "_root_view", "_views", "_pruned_at",
+    )  # fmt: skip
 
     get: "Callable[[int], Any]"
     set: "Callable[[int, Any], None]"
@@ -113,6 +120,7 @@ class Region:
             import os
 
             self._close_fd = os.close  # kept so that __del__ at interpreter exit imports nothing
+        self._root_view: "memoryview | None" = None  # the root array's items, held for the region's life
         self._views: "list[Any]" = []
         self._pruned_at = 64
 
@@ -172,6 +180,11 @@ class Region:
                     except BufferError:
                         pass  # exported to the user's own object; the map outlives it
             self._views = []
+            if self._root_view is not None:
+                try:
+                    self._root_view.release()
+                except BufferError:
+                    pass  # exported to the user's own object; the map outlives it
             self.data.release()
             self.data = closed  # type: ignore[assignment]
             if self._map is not None:
@@ -235,12 +248,12 @@ class _Strided:
 
 
 def _c_strides(shape: "tuple[int, ...]") -> "tuple[int, ...]":
-    strides = []
-    step = 1
-    for size in reversed(shape):
-        strides.append(step)
-        step *= size
-    return tuple(reversed(strides))
+    if len(shape) < 2:
+        return (1,) * len(shape)
+    strides = [1] * len(shape)
+    for axis in range(len(shape) - 1, 0, -1):
+        strides[axis - 1] = strides[axis] * shape[axis]
+    return tuple(strides)
 
 
 def _is_contiguous(shape: "tuple[int, ...]", strides: "tuple[int, ...]", fortran: "bool" = False) -> "bool":
@@ -303,9 +316,10 @@ class NpyArray(Generic[ItemT]):
         fortran: "bool",
         mode: "str",
         contiguous: "bool | None" = None,
+        items: "memoryview | None" = None,
     ) -> "Self":
         """A window on ``region``; ``contiguous`` says whether it is C-contiguous when the caller
-        knows, else it is worked out from the strides."""
+        knows, else it is worked out from the strides; ``items``, its n-d memoryview if made."""
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -313,19 +327,24 @@ class NpyArray(Generic[ItemT]):
         self._strides = strides
         self._fortran = fortran
         self._mode = mode
-        element = region.element
-        size = 1
-        for n in shape:
-            size *= n
-        if contiguous is None:
-            contiguous = _is_contiguous(shape, strides)
-        if element._cast is not None and size and contiguous:
-            itemsize = element.itemsize
-            items = cast(region.data[start * itemsize : (start + size) * itemsize], element._cast, shape)
-            region.track(items)
+        if items is not None:
             self._items = items
-        else:
-            self._items = _Strided(region, start, shape, strides)
+            return self
+        code = region.element._cast
+        if code is not None and (_is_contiguous(shape, strides) if contiguous is None else contiguous):
+            itemsize = region.element.itemsize
+            size = 1
+            for n in shape:
+                size *= n
+            if size:
+                items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape)
+                if contiguous and region._root_view is None:
+                    region._root_view = items
+                else:
+                    region.track(items)
+                self._items = items
+                return self
+        self._items = _Strided(region, start, shape, strides)
         return self
 
     @classmethod
@@ -426,11 +445,31 @@ class NpyArray(Generic[ItemT]):
             except ValueError:
                 self._region.check_open()  # a released memoryview: say the array is closed
                 raise
+        if key.__class__ is slice and self._items.__class__ is memoryview and key.step is None:
+            return self._rows(key)
         located = self._locate(key)
         if isinstance(located, int):
             item = self._region.get(located)
             return item
         return located
+
+    def _rows(self, key: "slice") -> "Self":
+        """``a[start:stop]`` of a C-contiguous native array: the view's memoryview is a slice of
+        this one's, made in C, with no cast and no contiguity checks."""
+        first, stop, _ = key.indices(self._shape[0])
+        if stop <= first:
+            return self._locate(key)  # type: ignore[return-value]
+        items = self._items[first:stop]
+        self._region.track(items)
+        return self._make(
+            self._region,
+            self._start + first * self._strides[0],
+            (stop - first,) + self._shape[1:],
+            self._strides,
+            False,
+            self._mode,
+            items=items,
+        )
 
     def _locate(self, key: "object") -> "int | Self":
         """The item position a full integer index names, or the view any other index names."""
@@ -515,6 +554,8 @@ class NpyArray(Generic[ItemT]):
         ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
         items = self._items
         if items.__class__ is memoryview and not self._region.closed:
+            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
+                return self._rows_tolist(items.format)
             return items.tolist()
         self._region.check_open()
         if self.size == 0:
@@ -524,6 +565,24 @@ class NpyArray(Generic[ItemT]):
         if not self._shape:
             return values[0]
         return _nest(values, self._start - low, self._shape, self._strides)
+
+    def _rows_tolist(self, code: "str") -> "list[Any]":
+        """tolist() of a C-contiguous native array, a row (last axis) at a time through
+        ``array.array``, whose ``tolist`` makes Python numbers faster than memoryview's."""
+        from array import array
+
+        itemsize = self._region.element.itemsize
+        row = self._shape[-1] * itemsize
+        begin = self._start * itemsize
+        data = self._region.data
+        rows: "list[Any]" = []
+        for offset in range(begin, begin + self.size * itemsize, row):
+            values = array(code)
+            values.frombytes(data[offset : offset + row])
+            rows.append(values.tolist())
+        for size in reversed(self._shape[:-1]):
+            rows = [rows[i : i + size] for i in range(0, len(rows), size)]
+        return rows[0]  # type: ignore[no-any-return]
 
     def _positions(self) -> "list[int]":
         """Item positions in logical (C) order; O(size)."""

@@ -296,49 +296,55 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
     return version, 8 + width, int.from_bytes(prefix[8 : 8 + width], "little")
 
 
-_CANONICAL_ORDERS = {": False, ": False, ": True, ": True}
+_CANONICAL_ORDERS = {b": False, ": False, b": True, ": True}
+_CANONICAL_DESCRS: "dict[bytes, str]" = {}  # descr bytes already found printable ASCII
 
 
-def _parse_canonical(text: "str") -> "tuple[str, bool, tuple[int, ...]] | None":
-    """``(descr, fortran_order, shape)`` when the header has exactly the form NumPy's writer gives a
-    simple dtype, found with a few string operations; ``None`` for any other form, which the full
-    parser then reads. Wherever this gives a result, the full parser gives the same (a tested
-    property).
+def _parse_canonical(raw: "bytes") -> "tuple[str, bool, tuple[int, ...]] | None":
+    """``(descr, fortran_order, shape)`` when the header bytes have exactly the form NumPy's writer
+    gives a simple dtype (ASCII, padded with spaces and a newline), found with a few bytes
+    operations; ``None`` for any other form, which the full parser then reads. Wherever this
+    gives a result, the full parser gives the same (a tested property).
     """
-    # "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }" split at its quotes:
-    # "{", "descr", ": ", "<f8", ", ", "fortran_order", ": False, ", "shape", ": (3, 4), }"
-    parts = text.split("'")
+    # b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   \n" split at its quotes:
+    # b"{", b"descr", b": ", b"<f8", b", ", b"fortran_order", b": False, ", b"shape", b": (3, 4), }   \n"
+    parts = raw.split(b"'")
     if (
         len(parts) != 9
-        or parts[0] != "{"
-        or parts[1] != "descr"
-        or parts[2] != ": "
-        or parts[4] != ", "
-        or parts[5] != "fortran_order"
-        or parts[7] != "shape"
-        or "\\" in parts[3]
-        or not parts[3].isprintable()
+        or parts[0] != b"{"
+        or parts[1] != b"descr"
+        or parts[2] != b": "
+        or parts[4] != b", "
+        or parts[5] != b"fortran_order"
+        or parts[7] != b"shape"
     ):
         return None
     fortran_order = _CANONICAL_ORDERS.get(parts[6])
-    tail = parts[8].rstrip(_WHITESPACE)
-    if fortran_order is None or tail[:3] != ": (" or tail[-4:] != "), }":
+    body, found, rest = parts[8].partition(b"), }")
+    if fortran_order is None or not found or body[:3] != b": (" or rest.strip(b" \n"):
         return None
-    inner = tail[3:-4]
+    descr = _CANONICAL_DESCRS.get(parts[3])
+    if descr is None:
+        if not parts[3].isascii() or b"\\" in parts[3] or not parts[3].decode("ascii").isprintable():
+            return None
+        descr = parts[3].decode("ascii")
+        if len(_CANONICAL_DESCRS) < 1024:
+            _CANONICAL_DESCRS[parts[3]] = descr
+    inner = body[3:]
     if not inner:
-        return parts[3], fortran_order, ()
-    if inner[-1] == ",":
+        return descr, fortran_order, ()
+    if inner[-1:] == b",":
         numbers = [inner[:-1]]
     else:
-        numbers = inner.split(", ")
+        numbers = inner.split(b", ")
         if len(numbers) == 1:
             return None  # "(5)" is not a tuple
     if len(numbers) > MAX_DIMENSIONS:
         return None
     for number in numbers:
-        if not (number.isascii() and number.isdigit()) or len(number) > MAX_INT_DIGITS or (number[0] == "0" and number != "0"):
+        if not number.isdigit() or len(number) > MAX_INT_DIGITS or (number[0] == 48 and len(number) > 1):
             return None
-    return parts[3], fortran_order, tuple(map(int, numbers))
+    return descr, fortran_order, tuple(map(int, numbers))
 
 
 def parse_header(
@@ -351,6 +357,10 @@ def parse_header(
     tuple of non-negative ints (bools refused) or has more than 64 dimensions, a non-bool
     ``fortran_order``, or a descr that is neither a str nor a list.
     """
+    if len(raw) <= max_header_size:
+        canonical = _parse_canonical(raw)
+        if canonical is not None:
+            return Header(canonical[0], canonical[2], canonical[1], version, data_offset)
     try:
         text = raw.decode("utf-8" if version == (3, 0) else "latin-1")
     except UnicodeDecodeError as error:
@@ -361,9 +371,6 @@ def parse_header(
             f"header is {len(text)} characters, over max_header_size={max_header_size}; "
             "pass a larger max_header_size if you trust the file",
         )
-    canonical = _parse_canonical(text)
-    if canonical is not None:
-        return Header(canonical[0], canonical[2], canonical[1], version, data_offset)
     try:
         literal = parse_literal(text)
     except ValueError as error:

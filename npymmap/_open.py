@@ -22,14 +22,28 @@ if TYPE_CHECKING:
     import os
 
 # os and mmap are imported where used, so that ``import npymmap`` alone stays cheap.
-_ACCESS_NAMES = {"r": "ACCESS_READ", "r+": "ACCESS_WRITE", "c": "ACCESS_COPY"}
+_MODES: "dict[str, tuple[int, int, type[NpyArray[Any]]]]" = {}
 
 
-def _os_open(name: "str", flags: "int", permissions: "int" = 0o666) -> "int":
-    """``os.open`` in binary mode, not inherited by child processes."""
+def _mode(mode: "str") -> "tuple[int, int, type[NpyArray[Any]]]":
+    """``(os.open flags, mmap access, array class)`` for an ``open`` mode; ``ValueError`` if unknown."""
+    if not _MODES:
+        import mmap
+        import os
+
+        _MODES["r"] = (os.O_RDONLY | _extra_flags(), mmap.ACCESS_READ, NpyArray)
+        _MODES["r+"] = (os.O_RDWR | _extra_flags(), mmap.ACCESS_WRITE, WritableNpyArray)
+        _MODES["c"] = (os.O_RDONLY | _extra_flags(), mmap.ACCESS_COPY, WritableNpyArray)
+    if mode not in _MODES:
+        raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
+    return _MODES[mode]
+
+
+def _extra_flags() -> "int":
+    """``os.open`` flags for binary mode, not inherited by child processes."""
     import os
 
-    return os.open(name, flags | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0), permissions)
+    return getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _name(path: "StrPath") -> "str":
@@ -60,13 +74,6 @@ def _nbytes(shape: "tuple[int, ...]", element: "Element[Any]", name: "str | None
     if nbytes > MAX_DATA_BYTES:
         raise NpyFormatError(f"shape {shape} holds {nbytes} bytes, more than any file can", name)
     return nbytes
-
-
-def _element_for(header: "Header", name: "str") -> "Element[Any]":
-    try:
-        return lookup(header.descr)  # type: ignore[arg-type]
-    except NpyError as error:
-        raise type(error)(error.reason, name) from None
 
 
 @overload
@@ -104,16 +111,16 @@ def open(
     import mmap
     import os
 
-    access_name = _ACCESS_NAMES.get(mode)
-    if access_name is None:
-        raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
-    access: "int" = getattr(mmap, access_name)
-    name = _name(path)
-    fd = _os_open(name, os.O_RDWR if mode == "r+" else os.O_RDONLY)
+    flags, access, cls = _MODES.get(mode) or _mode(mode)
+    name = path if isinstance(path, str) else _name(path)
+    fd = os.open(name, flags)
     mapping = None
     try:
         header = read_header_from(lambda n: os.read(fd, n), name, max_header_size)
-        file_element = _element_for(header, name)
+        try:
+            file_element = lookup(header.descr)  # type: ignore[arg-type]  # a list: UnsupportedDtypeError
+        except NpyError as error:
+            raise type(error)(error.reason, name) from None
         if element is not None and element.name != file_element.name:
             raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.name}", name)
         nbytes = _nbytes(header.shape, file_element, name)
@@ -138,7 +145,6 @@ def open(
         raise
     if mode != "r+":
         os.close(fd)
-    cls = NpyArray if mode == "r" else WritableNpyArray
     return cls._root(region, header.shape, header.fortran_order, mode)
 
 
@@ -188,7 +194,7 @@ def create(
     nbytes = _nbytes(shape, element, name)
     folder, base = os.path.split(os.path.abspath(name))
     temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = _os_open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+    fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
     try:
         written = 0
         while written < len(header):

@@ -184,3 +184,23 @@ def test_big_endian_float64_file_opens_with_native_float64_and_keeps_its_byte_or
         assert a.element is npymmap.float64.newbyteorder(">")
         assert_same(a.tolist(), arr.tolist())
         assert a.tobytes() == arr.tobytes()
+
+
+@pytest.mark.parametrize("descr", ["<f8", "<f4", "<i8", "<u2", "|i1", "|u1", "<i4", "<u8", "|b1"])
+@pytest.mark.parametrize("shape", [(70000,), (300, 500), (3, 4, 7000), (1, 90000)])
+def test_large_arrays_tolist_matches_numpy(tmp_path: Path, descr: str, shape: tuple[int, ...]) -> None:
+    """Past 64 KiB tolist() converts row by row through array.array; values and types must not change."""
+    size = 1
+    for n in shape:
+        size *= n
+    values = (np.arange(size) * 7919 % 1000).astype(descr).reshape(shape)
+    path = tmp_path / "large.npy"
+    np.save(path, values)
+    with npymmap.open(path) as mapped:
+        result = mapped.tolist()
+        assert result == values.tolist()
+        leaf = result
+        while isinstance(leaf, list):
+            leaf = leaf[-1]
+        assert type(leaf) is type(values.flat[-1].item())
+        assert mapped[1:].tolist() == values[1:].tolist()
