@@ -24,8 +24,7 @@ from ._elements import (
     uint32,
     uint64,
 )
-from ._base import DtypeMismatchError, NpyError, NpyFormatError, UnsupportedDtypeError
-from ._header import Header
+from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
 from ._open import create, open, read_header
 
 __version__ = "0.1.0"

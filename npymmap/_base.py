@@ -1,4 +1,5 @@
-"""What every other module shares: the exceptions, and typing names that cost nothing at run time.
+"""What every other module shares: the exceptions, the :class:`Header` record, and typing names
+that cost nothing at run time.
 
 Exceptions: every fault in a file's content is an :class:`NpyError`, itself a :class:`ValueError`,
 whose message starts with the file's name. Faults of the operating system (a missing file, no
@@ -13,7 +14,9 @@ string, so none is evaluated at import either.
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Generic as Generic, TypeVar as TypeVar, overload as overload
+    from typing import Any, Generic as Generic, TypeVar as TypeVar, Union, overload as overload
+
+    Descr = Union[str, "list[tuple[Any, ...]]"]
 else:
 
     def TypeVar(name, *constraints, **options):  # noqa: N802 - mirrors typing.TypeVar
@@ -52,3 +55,50 @@ class UnsupportedDtypeError(NpyError):
 
 class DtypeMismatchError(NpyError):
     """The file's dtype is not the element the caller asked for."""
+
+
+MAX_DIMENSIONS = 64  # NumPy's limit on the axes of an array
+MAX_DATA_BYTES = (1 << 63) - 1  # the most data a file can hold (a signed 64-bit size)
+
+
+class Header:
+    """What a ``.npy`` header says, plus where the data starts.
+
+    ``descr`` is the dtype description as written (``'<f8'``, or a list of fields for records),
+    ``shape`` a tuple of non-negative ints, ``fortran_order`` a bool, ``version`` ``(major, minor)``
+    and ``data_offset`` the byte offset of the first element in the file.
+    """
+
+    __slots__ = ("descr", "shape", "fortran_order", "version", "data_offset")
+
+    def __init__(
+        self,
+        descr: "Descr",
+        shape: "tuple[int, ...]",
+        fortran_order: "bool",
+        version: "tuple[int, int]",
+        data_offset: "int",
+    ) -> "None":
+        self.descr = descr
+        self.shape = shape
+        self.fortran_order = fortran_order
+        self.version = version
+        self.data_offset = data_offset
+
+    def _fields(self) -> "tuple[object, ...]":
+        return (self.descr, self.shape, self.fortran_order, self.version, self.data_offset)
+
+    def __eq__(self, other: "object") -> "bool":
+        if not isinstance(other, Header):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> "int":
+        return hash(repr(self._fields()))
+
+    def __repr__(self) -> "str":
+        return (
+            f"Header(descr={self.descr!r}, shape={self.shape!r}, "
+            f"fortran_order={self.fortran_order!r}, version={self.version!r}, "
+            f"data_offset={self.data_offset!r})"
+        )

@@ -7,68 +7,23 @@ the offending position. Writing produces the exact bytes ``numpy.lib.format`` wr
 spare spaces that let the growth axis be rewritten in place and the padding to 64 bytes.
 """
 
-from ._base import NpyFormatError
-from ._base import TYPE_CHECKING
+from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, TYPE_CHECKING, Header, NpyFormatError
 
 if TYPE_CHECKING:
     from typing import Any, Callable, Union
 
+    from ._base import Descr
+
     Literal = Union[str, int, bool, "tuple[Any, ...]", "list[Any]", "dict[str, Any]"]
-    Descr = Union[str, "list[tuple[Any, ...]]"]
 
 MAGIC = b"\x93NUMPY"
 ARRAY_ALIGN = 64
 GROWTH_AXIS_MAX_DIGITS = 21
-MAX_DIMENSIONS = 64
 MAX_NESTING = 32
 MAX_INT_DIGITS = 24
-MAX_DATA_BYTES = (1 << 63) - 1
 FIRST_READ = 4096  # holds every header NumPy writes for a simple dtype
 SUPPORTED_VERSIONS = ((1, 0), (2, 0), (3, 0))
 _EXPECTED_KEYS = ("descr", "fortran_order", "shape")
-
-
-class Header:
-    """What a ``.npy`` header says, plus where the data starts.
-
-    ``descr`` is the dtype description as written (``'<f8'``, or a list of fields for records),
-    ``shape`` a tuple of non-negative ints, ``fortran_order`` a bool, ``version`` ``(major, minor)``
-    and ``data_offset`` the byte offset of the first element in the file.
-    """
-
-    __slots__ = ("descr", "shape", "fortran_order", "version", "data_offset")
-
-    def __init__(
-        self,
-        descr: "Descr",
-        shape: "tuple[int, ...]",
-        fortran_order: "bool",
-        version: "tuple[int, int]",
-        data_offset: "int",
-    ) -> "None":
-        self.descr = descr
-        self.shape = shape
-        self.fortran_order = fortran_order
-        self.version = version
-        self.data_offset = data_offset
-
-    def _fields(self) -> "tuple[object, ...]":
-        return (self.descr, self.shape, self.fortran_order, self.version, self.data_offset)
-
-    def __eq__(self, other: "object") -> "bool":
-        if not isinstance(other, Header):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> "int":
-        return hash(repr(self._fields()))
-
-    def __repr__(self) -> "str":
-        return (
-            f"Header(descr={self.descr!r}, shape={self.shape!r}, "
-            f"fortran_order={self.fortran_order!r}, version={self.version!r}, "
-            f"data_offset={self.data_offset!r})"
-        )
 
 
 # ---------------------------------------------------------------------------------------------

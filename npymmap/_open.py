@@ -4,8 +4,7 @@ import builtins
 
 from ._array import NpyArray, Region, WritableNpyArray
 from ._elements import lookup
-from ._base import DtypeMismatchError, NpyError, NpyFormatError
-from ._header import MAX_DATA_BYTES, MAX_DIMENSIONS, Header, format_header, read_header_from
+from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, DtypeMismatchError, Header, NpyError, NpyFormatError
 from ._base import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
@@ -61,6 +60,8 @@ def read_header(path: "StrPath", *, max_header_size: "int" = 10000) -> "Header":
     Raises :class:`NpyFormatError` (a ``ValueError``) naming the file for any malformed header,
     and ``OSError`` when the file cannot be read.
     """
+    from ._header import read_header_from
+
     name = _name(path)
     with builtins.open(name, "rb") as file:
         return read_header_from(file.read, name, max_header_size)
@@ -110,6 +111,8 @@ def open(
     """
     import mmap
     import os
+
+    from ._header import read_header_from
 
     flags, access, cls = _MODES.get(mode) or _mode(mode)
     name = path if isinstance(path, str) else _name(path)
@@ -190,6 +193,8 @@ def create(
     import os
 
     name = _name(path)
+    from ._header import format_header
+
     header, version = format_header(element.descr, fortran_order, shape, version)
     nbytes = _nbytes(shape, element, name)
     folder, base = os.path.split(os.path.abspath(name))
