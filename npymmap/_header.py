@@ -211,7 +211,12 @@ def parse_literal(text: "str") -> "Literal":
     ``text``; nesting is capped at 32 levels and integers at 24 digits, so no input recurses deeply
     or builds a huge number.
     """
-    text = text.rstrip(_WHITESPACE) + _END
+    stripped = text.rstrip(_WHITESPACE)
+    trailing = text[len(stripped) :]
+    if trailing[-1:] not in ("", "\n", "\r") and ("\n" in trailing or "\r" in trailing):
+        # Python reads a last line of blanks without a line end as an unexpected indent.
+        raise ValueError(f"header is not a valid literal: indented last line at character {len(text) - 1}")
+    text = stripped + _END
     try:
         value, pos = _value(text, 0, 0)
         if pos != len(text) - 1:
@@ -229,7 +234,7 @@ def _fault(path: "str | None", reason: "str") -> "NpyFormatError":
     return NpyFormatError(reason, path)
 
 
-_VERSIONS = {bytes(version): (version, 2 if version == (1, 0) else 4) for version in SUPPORTED_VERSIONS}
+_PREFIXES = {MAGIC + bytes(version): (version, 2 if version == (1, 0) else 4) for version in SUPPORTED_VERSIONS}
 
 
 def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], int, int]":
@@ -238,12 +243,12 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
     Returns ``(version, header_start, header_length)``. Needs at least 12 bytes (fewer only when
     the file itself is shorter, which is then reported as truncated).
     """
-    if prefix[:6] != MAGIC or len(prefix) < 8:
-        if len(prefix) < 8 and MAGIC.startswith(prefix[:6]):
-            raise _fault(path, f"file is truncated: {len(prefix)} bytes, too short for the magic string")
-        raise _fault(path, f"not a .npy file: magic string is {bytes(prefix[:6])!r}, expected {MAGIC!r}")
-    known = _VERSIONS.get(prefix[6:8])
+    known = _PREFIXES.get(prefix[:8])
     if known is None:
+        if prefix[:6] != MAGIC[: len(prefix)] or len(prefix) >= 6 and prefix[:6] != MAGIC:
+            raise _fault(path, f"not a .npy file: magic string is {bytes(prefix[:6])!r}, expected {MAGIC!r}")
+        if len(prefix) < 8:
+            raise _fault(path, f"file is truncated: {len(prefix)} bytes, too short for the magic string")
         raise _fault(path, f"unsupported format version {prefix[6]}.{prefix[7]} (1.0, 2.0 and 3.0 are known)")
     version, width = known
     if len(prefix) < 8 + width:
@@ -251,55 +256,50 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
     return version, 8 + width, int.from_bytes(prefix[8 : 8 + width], "little")
 
 
+_CANONICAL_HEAD = [b"{", b"descr", b": "]
+_CANONICAL_MIDDLE = [b", ", b"fortran_order"]
 _CANONICAL_ORDERS = {b": False, ": False, b": True, ": True}
 _CANONICAL_DESCRS: "dict[bytes, str]" = {}  # descr bytes already found printable ASCII
 
 
 def _parse_canonical(raw: "bytes") -> "tuple[str, bool, tuple[int, ...]] | None":
     """``(descr, fortran_order, shape)`` when the header bytes have exactly the form NumPy's writer
-    gives a simple dtype (ASCII, padded with spaces and a newline), found with a few bytes
+    gives a simple dtype (ASCII, spaces then one newline at the end), found with a few bytes
     operations; ``None`` for any other form, which the full parser then reads. Wherever this
     gives a result, the full parser gives the same (a tested property).
     """
     # b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   \n" split at its quotes:
     # b"{", b"descr", b": ", b"<f8", b", ", b"fortran_order", b": False, ", b"shape", b": (3, 4), }   \n"
     parts = raw.split(b"'")
-    if (
-        len(parts) != 9
-        or parts[0] != b"{"
-        or parts[1] != b"descr"
-        or parts[2] != b": "
-        or parts[4] != b", "
-        or parts[5] != b"fortran_order"
-        or parts[7] != b"shape"
-    ):
+    if len(parts) != 9 or parts[:3] != _CANONICAL_HEAD or parts[4:6] != _CANONICAL_MIDDLE or parts[7] != b"shape":
         return None
     fortran_order = _CANONICAL_ORDERS.get(parts[6])
     body, found, rest = parts[8].partition(b"), }")
-    if fortran_order is None or not found or body[:3] != b": (" or rest.strip(b" \n"):
+    if fortran_order is None or not found or body[:3] != b": (" or rest[-1:] != b"\n" or rest[:-1].strip(b" "):
         return None
-    descr = _CANONICAL_DESCRS.get(parts[3])
+    descr = _CANONICAL_DESCRS.get(parts[3]) or _canonical_descr(parts[3])
     if descr is None:
-        if not parts[3].isascii() or b"\\" in parts[3] or not parts[3].decode("ascii").isprintable():
-            return None
-        descr = parts[3].decode("ascii")
-        if len(_CANONICAL_DESCRS) < 1024:
-            _CANONICAL_DESCRS[parts[3]] = descr
+        return None
     inner = body[3:]
     if not inner:
         return descr, fortran_order, ()
-    if inner[-1:] == b",":
-        numbers = [inner[:-1]]
-    else:
-        numbers = inner.split(b", ")
-        if len(numbers) == 1:
-            return None  # "(5)" is not a tuple
-    if len(numbers) > MAX_DIMENSIONS:
-        return None
+    numbers = [inner[:-1]] if inner[-1:] == b"," else inner.split(b", ")
+    if len(numbers) == 1 and inner[-1:] != b"," or len(numbers) > MAX_DIMENSIONS:
+        return None  # "(5)" is not a tuple
     for number in numbers:
-        if not number.isdigit() or len(number) > MAX_INT_DIGITS or (number[0] == 48 and len(number) > 1):
+        if not number.isdigit() or number[:1] == b"0" != number or len(number) > MAX_INT_DIGITS:
             return None
     return descr, fortran_order, tuple(map(int, numbers))
+
+
+def _canonical_descr(raw: "bytes") -> "str | None":
+    """The descr as a str when it is printable ASCII without escapes, remembered for next time."""
+    if not raw.isascii() or b"\\" in raw or not raw.decode("ascii").isprintable():
+        return None
+    descr = raw.decode("ascii")
+    if len(_CANONICAL_DESCRS) < 1024:
+        _CANONICAL_DESCRS[raw] = descr
+    return descr
 
 
 def parse_header(

@@ -20,7 +20,25 @@ if TYPE_CHECKING:
     import mmap
     import os
 
-# os and mmap are imported where used, so that ``import npymmap`` alone stays cheap.
+# os, mmap and the header parser are imported on first use, so that ``import npymmap`` stays cheap.
+if TYPE_CHECKING:
+    from ._header import format_header, read_header_from
+else:
+
+    def _load_header():
+        """Import the header module and put its functions in place of these stand-ins."""
+        global format_header, read_header_from
+        from ._header import format_header, read_header_from
+
+    def read_header_from(*arguments, **options):
+        _load_header()
+        return read_header_from(*arguments, **options)
+
+    def format_header(*arguments, **options):
+        _load_header()
+        return format_header(*arguments, **options)
+
+
 _MODES: "dict[str, tuple[int, int, type[NpyArray[Any]]]]" = {}
 
 
@@ -60,8 +78,6 @@ def read_header(path: "StrPath", *, max_header_size: "int" = 10000) -> "Header":
     Raises :class:`NpyFormatError` (a ``ValueError``) naming the file for any malformed header,
     and ``OSError`` when the file cannot be read.
     """
-    from ._header import read_header_from
-
     name = _name(path)
     with builtins.open(name, "rb") as file:
         return read_header_from(file.read, name, max_header_size)
@@ -111,8 +127,6 @@ def open(
     """
     import mmap
     import os
-
-    from ._header import read_header_from
 
     flags, access, cls = _MODES.get(mode) or _mode(mode)
     name = path if isinstance(path, str) else _name(path)
@@ -193,8 +207,6 @@ def create(
     import os
 
     name = _name(path)
-    from ._header import format_header
-
     header, version = format_header(element.descr, fortran_order, shape, version)
     nbytes = _nbytes(shape, element, name)
     folder, base = os.path.split(os.path.abspath(name))

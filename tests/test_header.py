@@ -815,3 +815,23 @@ def test_mutated_headers_accepted_only_with_the_values_they_hold(
     reference = reference_header(mutated)
     assert reference is not None, f"accepted a header Python cannot read: {mutated[:200]!r} as {header!r}"
     assert_same_header(header, reference)
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("{'a': 1}\n    \n", True),
+        ("{'a': 1}    \n", True),
+        ("{'a': 1}  ", True),
+        ("{'a': 1}\n ", False),
+        ("{'a': 1}\n\t", False),
+    ],
+)
+def test_trailing_blank_lines_follow_python(text: str, accepted: bool) -> None:
+    """Python (and so NumPy) reads a last line of blanks without a line end as an indent error."""
+    assert (reference_literal(text) is not _REFUSED) is accepted
+    if accepted:
+        assert parse_literal(text) == {"a": 1}
+    else:
+        with pytest.raises(ValueError, match="indented last line"):
+            parse_literal(text)
