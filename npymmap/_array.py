@@ -92,15 +92,15 @@ class Region:
     """Bytes of array data, the objects keeping them alive, and the views made of them.
 
     ``data`` is a byte memoryview of the data alone (header excluded), writable when the mode is.
-    ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``.
+    ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``. No ``__slots__``: the
+    class holds the defaults, so making a region sets only what differs (opening is a hot path).
     """
 
-    __slots__ = (
-        "data", "element", "path", "get", "set", "closed", "_map", "_fd", "_close_fd", "_root_view", "_views", "_pruned_at",
-    )  # fmt: skip
-
-    get: "Callable[[int], Any]"
-    set: "Callable[[int, Any], None]"
+    closed = False
+    root_view: "memoryview | None" = None  # the root array's items, held for the region's life
+    _views: "list[Any] | tuple[()]" = ()  # weak references to the other memoryviews made of data
+    _map: "mmap.mmap | None" = None
+    _fd: "int | None" = None  # kept for fsync in writable modes
 
     def __init__(
         self,
@@ -113,38 +113,43 @@ class Region:
         self.data = data
         self.element = element
         self.path = path
-        self.closed = False
-        self._map = mapping
-        self._fd = fd
+        if mapping is not None:
+            self._map = mapping
         if fd is not None:
             import os
 
+            self._fd = fd
             self._close_fd = os.close  # kept so that __del__ at interpreter exit imports nothing
-        self._root_view: "memoryview | None" = None  # the root array's items, held for the region's life
-        self._views: "list[Any]" = []
-        self._pruned_at = 64
 
-    def __getattr__(self, name: "str") -> "Any":
-        """Make ``get`` and ``set`` on first use: the fast paths of most arrays never need them."""
-        if name != "get" and name != "set":
-            raise AttributeError(name)
+    def get(self, position: "int") -> "Any":
+        """The value of item ``position``. (This first call binds the element's reader.)"""
+        self._bind()
+        return self.get(position)
+
+    def set(self, position: "int", value: "Any") -> "None":
+        """Store ``value`` as item ``position``. (This first call binds the element's writer.)"""
+        self._bind()
+        self.set(position, value)
+
+    def _bind(self) -> "None":
+        """Put the element's reader and writer in place of :meth:`get` and :meth:`set`."""
         flat = self.element.flat(self.data)
         if flat is not self.data:
             self.track(flat)
-        self.get = self.element.reader(flat)
-        self.set = self.element.writer(flat) if not self.data.readonly else _read_only_set
-        return self.get if name == "get" else self.set
+        self.get = self.element.reader(flat)  # type: ignore[method-assign, assignment]
+        self.set = self.element.writer(flat) if not self.data.readonly else _read_only_set  # type: ignore[method-assign, assignment]
 
     def track(self, view: "memoryview") -> "None":
         """Remember a memoryview made of this region, to release it on close.
 
-        Amortised O(1): dead references are pruned whenever the list doubles.
+        Amortised O(1): dead references are pruned each time the list reaches a power of two.
         """
-        views = self._views
+        views = self._views or []
         views.append(_weakref.ref(view))
-        if len(views) >= self._pruned_at:
+        self._views = views
+        count = len(views)
+        if count >= 64 and not count & (count - 1):
             views[:] = [ref for ref in views if ref() is not None]
-            self._pruned_at = max(64, 2 * len(views))
 
     def check_open(self) -> "None":
         """Raise :class:`ClosedError` when the region has been closed."""
@@ -170,23 +175,16 @@ class Region:
                 self.flush()
         finally:
             self.closed = True
-            closed = _Closed(self.path)
-            self.get = self.set = closed
-            for ref in reversed(self._views):
-                view = ref()
+            views = [ref() for ref in self._views[::-1]] + [self.root_view, self.data]
+            self.get = self.set = self.data = _Closed(self.path)  # type: ignore[assignment]
+            self._views = ()
+            self.root_view = None
+            for view in views:
                 if view is not None:
                     try:
                         view.release()
                     except BufferError:
                         pass  # exported to the user's own object; the map outlives it
-            self._views = []
-            if self._root_view is not None:
-                try:
-                    self._root_view.release()
-                except BufferError:
-                    pass  # exported to the user's own object; the map outlives it
-            self.data.release()
-            self.data = closed  # type: ignore[assignment]
             if self._map is not None:
                 try:
                     self._map.close()
@@ -205,7 +203,7 @@ class Region:
                 pass
 
 
-def _read_only_set(position: "int", value: "object") -> "None":
+def _read_only_set(position: "int", value: "Any") -> "None":
     raise TypeError("array is read-only")
 
 
@@ -248,8 +246,8 @@ class _Strided:
 
 
 def _c_strides(shape: "tuple[int, ...]") -> "tuple[int, ...]":
-    if len(shape) < 2:
-        return (1,) * len(shape)
+    if len(shape) < 3:
+        return ((shape[1], 1) if len(shape) == 2 else (1,)) if shape else ()
     strides = [1] * len(shape)
     for axis in range(len(shape) - 1, 0, -1):
         strides[axis - 1] = strides[axis] * shape[axis]
@@ -315,11 +313,11 @@ class NpyArray(Generic[ItemT]):
         strides: "tuple[int, ...]",
         fortran: "bool",
         mode: "str",
-        contiguous: "bool | None" = None,
         items: "memoryview | None" = None,
     ) -> "Self":
-        """A window on ``region``; ``contiguous`` says whether it is C-contiguous when the caller
-        knows, else it is worked out from the strides; ``items``, its n-d memoryview if made."""
+        """A window on ``region``. ``items`` is its n-d memoryview when the caller made it; else
+        one is made (and tracked) when the window is C-contiguous and native, or item access goes
+        through :class:`_Strided`."""
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -327,31 +325,30 @@ class NpyArray(Generic[ItemT]):
         self._strides = strides
         self._fortran = fortran
         self._mode = mode
-        if items is not None:
-            self._items = items
-            return self
-        code = region.element._cast
-        if code is not None and (_is_contiguous(shape, strides) if contiguous is None else contiguous):
-            itemsize = region.element.itemsize
+        if items is None:
+            code = region.element._cast
             size = 1
             for n in shape:
                 size *= n
-            if size:
-                items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape)
-                if contiguous and region._root_view is None:
-                    region._root_view = items
-                else:
-                    region.track(items)
-                self._items = items
+            if code is None or not size or not _is_contiguous(shape, strides):
+                self._items = _Strided(region, start, shape, strides)
                 return self
-        self._items = _Strided(region, start, shape, strides)
+            itemsize = region.element.itemsize
+            items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape)
+            region.track(items)
+        self._items = items
         return self
 
     @classmethod
     def _root(cls, region: "Region", shape: "tuple[int, ...]", fortran_order: "bool", mode: "str") -> "Self":
+        """The whole array of a region; a C-order native one gets the region's own n-d view."""
         if fortran_order and len(shape) > 1:
             return cls._make(region, 0, shape, _c_strides(shape[::-1])[::-1], True, mode)
-        return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode, contiguous=True)
+        code = region.element._cast
+        if code is None or not region.data.nbytes:
+            return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode)
+        region.root_view = cast(region.data, code, shape)
+        return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode, region.root_view)
 
     # -- description --------------------------------------------------------------------------
 

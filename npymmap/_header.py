@@ -257,6 +257,7 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
 
 
 _CANONICAL_HEAD = [b"{", b"descr", b": "]
+_INT_LIMIT = 10**MAX_INT_DIGITS
 _CANONICAL_MIDDLE = [b", ", b"fortran_order"]
 _CANONICAL_ORDERS = {b": False, ": False, b": True, ": True}
 _CANONICAL_DESCRS: "dict[bytes, str]" = {}  # descr bytes already found printable ASCII
@@ -281,15 +282,19 @@ def _parse_canonical(raw: "bytes") -> "tuple[str, bool, tuple[int, ...]] | None"
     if descr is None:
         return None
     inner = body[3:]
-    if not inner:
-        return descr, fortran_order, ()
-    numbers = [inner[:-1]] if inner[-1:] == b"," else inner.split(b", ")
-    if len(numbers) == 1 and inner[-1:] != b"," or len(numbers) > MAX_DIMENSIONS:
-        return None  # "(5)" is not a tuple
-    for number in numbers:
-        if not number.isdigit() or number[:1] == b"0" != number or len(number) > MAX_INT_DIGITS:
-            return None
-    return descr, fortran_order, tuple(map(int, numbers))
+    numbers = inner.split(b",")
+    if numbers[-1] == b"":
+        del numbers[-1]  # "(5,)" and "()"
+    try:
+        shape = tuple(map(int, numbers))
+    except ValueError:
+        return None
+    # int() also takes signs, blanks and "_": only NumPy's own spelling of the tuple is taken here.
+    if shape and (len(shape) > MAX_DIMENSIONS or min(shape) < 0 or max(shape) >= _INT_LIMIT):
+        return None
+    if repr(shape).encode() != b"(" + inner + b")":
+        return None
+    return descr, fortran_order, shape
 
 
 def _canonical_descr(raw: "bytes") -> "str | None":
