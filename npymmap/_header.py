@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from ._base import Descr
 
+    Fields = tuple[Descr, tuple[int, ...], bool, tuple[int, int], int]
+
     Literal = Union[str, int, bool, "tuple[Any, ...]", "list[Any]", "dict[str, Any]"]
 
 MAGIC = b"\x93NUMPY"
@@ -310,7 +312,15 @@ def _canonical_descr(raw: "bytes") -> "str | None":
 def parse_header(
     raw: "bytes", version: "tuple[int, int]", data_offset: "int", path: "str | None", max_header_size: "int"
 ) -> "Header":
-    """Decode and validate the header dict (``raw``: the bytes after the length field).
+    """The :class:`Header` of :func:`parse_fields`."""
+    return Header(*parse_fields(raw, version, data_offset, path, max_header_size))
+
+
+def parse_fields(
+    raw: "bytes", version: "tuple[int, int]", data_offset: "int", path: "str | None", max_header_size: "int"
+) -> "Fields":
+    """Decode and validate the header dict (``raw``: the bytes after the length field) into
+    ``(descr, shape, fortran_order, version, data_offset)``.
 
     Raises :class:`NpyFormatError` for anything NumPy would not write: undecodable bytes, a header
     over ``max_header_size`` characters, a non-dict, missing or extra keys, a shape that is not a
@@ -320,7 +330,7 @@ def parse_header(
     if len(raw) <= max_header_size:
         canonical = _parse_canonical(raw)
         if canonical is not None:
-            return Header(canonical[0], canonical[2], canonical[1], version, data_offset)
+            return canonical[0], canonical[2], canonical[1], version, data_offset
     try:
         text = raw.decode("utf-8" if version == (3, 0) else "latin-1")
     except UnicodeDecodeError as error:
@@ -350,12 +360,18 @@ def parse_header(
     descr = literal["descr"]
     if not isinstance(descr, (str, list)):
         raise _fault(path, f"descr {descr!r} is not a dtype description")
-    return Header(descr, shape, fortran_order, version, data_offset)
+    return descr, shape, fortran_order, version, data_offset
 
 
 def read_header_from(read: "Callable[[int], bytes]", path: "str | None", max_header_size: "int" = 10000) -> "Header":
+    """The :class:`Header` of :func:`read_fields`."""
+    return Header(*read_fields(read, path, max_header_size))
+
+
+def read_fields(read: "Callable[[int], bytes]", path: "str | None", max_header_size: "int" = 10000) -> "Fields":
     """Read and validate a header with ``read(n)``, which gives the file's next ``n`` bytes
-    (fewer only at its end), starting from the file's first byte.
+    (fewer only at its end), starting from the file's first byte; returns
+    ``(descr, shape, fortran_order, version, data_offset)`` (the hot path makes no Header).
 
     Reads the first 4 KiB, then the rest of the header if it is longer. Raises
     :class:`NpyFormatError` for any fault, including a file that ends inside the header.
@@ -378,7 +394,7 @@ def read_header_from(read: "Callable[[int], bytes]", path: "str | None", max_hea
             f"file is truncated: header length field says {header_length} bytes, "
             f"only {len(raw)} follow",
         )
-    return parse_header(raw, version, header_start + header_length, path, max_header_size)
+    return parse_fields(raw, version, header_start + header_length, path, max_header_size)
 
 
 # ---------------------------------------------------------------------------------------------

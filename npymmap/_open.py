@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 
 # os, mmap and the header parser are imported on first use, so that ``import npymmap`` stays cheap.
 if TYPE_CHECKING:
-    from ._header import format_header, read_header_from
+    from ._header import format_header, read_fields, read_header_from
 else:
 
     def _load_header():
         """Import the header module and put its functions in place of these stand-ins."""
-        global format_header, read_header_from
-        from ._header import format_header, read_header_from
+        global format_header, read_fields, read_header_from
+        from ._header import format_header, read_fields, read_header_from
 
     def read_header_from(*arguments, **options):
         _load_header()
@@ -37,6 +37,10 @@ else:
     def format_header(*arguments, **options):
         _load_header()
         return format_header(*arguments, **options)
+
+    def read_fields(*arguments, **options):
+        _load_header()
+        return read_fields(*arguments, **options)
 
 
 _MODES: "dict[str, tuple[int, int, type[NpyArray[Any]]]]" = {}
@@ -133,15 +137,15 @@ def open(
     fd = os.open(name, flags)
     mapping = None
     try:
-        header = read_header_from(lambda n: os.read(fd, n), name, max_header_size)
+        descr, shape, fortran_order, _, data_offset = read_fields(lambda n: os.read(fd, n), name, max_header_size)
         try:
-            file_element = lookup(header.descr)  # type: ignore[arg-type]  # a list: UnsupportedDtypeError
+            file_element = lookup(descr)  # type: ignore[arg-type]  # a list: UnsupportedDtypeError
         except NpyError as error:
             raise type(error)(error.reason, name) from None
         if element is not None and element.name != file_element.name:
             raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.name}", name)
-        nbytes = _nbytes(header.shape, file_element, name)
-        end = header.data_offset + nbytes
+        nbytes = _nbytes(shape, file_element, name)
+        end = data_offset + nbytes
         # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
         # mmap checks the file is long enough itself, so a short file costs no extra fstat.
         try:
@@ -151,10 +155,10 @@ def open(
         file_size = os.fstat(fd).st_size if mapping is None else end
         if file_size < end:
             raise NpyFormatError(
-                f"file is truncated: the header's shape {header.shape} needs {end} bytes, the file has {file_size}",
+                f"file is truncated: the header's shape {shape} needs {end} bytes, the file has {file_size}",
                 name,
             )
-        region = _region(mapping, header.data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
+        region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
     except BaseException:
         if mapping is not None:
             mapping.close()
@@ -162,7 +166,7 @@ def open(
         raise
     if mode != "r+":
         os.close(fd)
-    return cls._root(region, header.shape, header.fortran_order, mode)
+    return cls._root(region, shape, fortran_order, mode)
 
 
 def _region(
