@@ -16,7 +16,7 @@ unmapped.
 
 import _weakref
 
-from ._base import TYPE_CHECKING, Generic, TypeVar, overload
+from ._base import TYPE_CHECKING, Generic, NpyFormatError, TypeVar, overload
 from ._elements import NATIVE_ORDER, cast
 
 if TYPE_CHECKING:
@@ -150,6 +150,21 @@ class Region:
         count = len(views)
         if count >= 64 and not count & (count - 1):
             views[:] = [ref for ref in views if ref() is not None]
+
+    def check_file(self) -> "None":
+        """Raise :class:`NpyFormatError` when the mapped file is now shorter than the map.
+
+        One ``fstat`` of the mapped file itself (not of whatever now has its name).
+        """
+        self.check_open()
+        if self._map is not None:
+            size = self._map.size()
+            if size < len(self._map):
+                raise NpyFormatError(
+                    f"file shrank to {size} bytes while mapped; reading past its end would crash "
+                    f"the process (SIGBUS); the map needs {len(self._map)} bytes",
+                    self.path,
+                )
 
     def check_open(self) -> "None":
         """Raise :class:`ClosedError` when the region has been closed."""
@@ -622,6 +637,15 @@ class NpyArray(Generic[ItemT]):
         return view
 
     # -- lifetime --------------------------------------------------------------------------------
+
+    def check_file(self) -> "None":
+        """Raise :class:`NpyFormatError` if the file has shrunk below what this map needs.
+
+        Reading a mapped page past a file's end kills the process with SIGBUS: the one way a map
+        can crash, when another program truncates the file. Call this before working through a
+        file you do not control. One ``fstat`` of the mapped file; ``ValueError`` if closed.
+        """
+        self._region.check_file()
 
     def flush(self) -> "None":
         """Make writes durable: the changed pages are written and the file is ``fsync``-ed.

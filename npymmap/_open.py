@@ -120,6 +120,11 @@ def open(
 ) -> "NpyArray[Any]":
     """Map the ``.npy`` file at ``path`` as an array, without reading its data.
 
+    Static types: ``mode="r"`` (the default) gives an :class:`NpyArray`, which has no item
+    assignment; ``"r+"`` and ``"c"`` give a :class:`WritableNpyArray`. The mode must be one of these
+    literals for mypy (any other string is a type error). ``element`` fixes the item type ``T``
+    (``float`` for ``float64``).
+
     ``mode``: ``'r'`` read-only; ``'r+'`` writes go to the file; ``'c'`` copy-on-write (writes stay
     in this process's memory, the file is never touched). With ``element``, the file's dtype must
     be that element in either byte order, else :class:`DtypeMismatchError`; the array uses the
@@ -150,7 +155,7 @@ def open(
         # mmap checks the file is long enough itself, so a short file costs no extra fstat.
         try:
             mapping = mmap.mmap(fd, end, access=access) if nbytes else None
-        except ValueError:
+        except (ValueError, OverflowError):
             mapping = None
         file_size = os.fstat(fd).st_size if mapping is None else end
         if file_size < end:
