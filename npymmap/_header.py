@@ -53,11 +53,15 @@ _NAMES = {"True": True, "False": False}
 _CLOSERS = {"(": ")", "[": "]"}
 
 
-def _value(text: "str", pos: "int", depth: "int") -> "tuple[Any, int]":
-    char = text[pos]
-    while char in _WHITESPACE:
+def _skip_blanks(text: "str", pos: "int") -> "int":
+    while text[pos] in _WHITESPACE:
         pos += 1
-        char = text[pos]
+    return pos
+
+
+def _value(text: "str", pos: "int", depth: "int") -> "tuple[Any, int]":
+    pos = _skip_blanks(text, pos)
+    char = text[pos]
     if char == "'" or char == '"':
         return _string(text, pos, char)
     if char in _DIGITS or char == "-" or char == "+":
@@ -150,18 +154,14 @@ def _integer(text: "str", pos: "int") -> "tuple[int, int]":
 def _sequence(text: "str", pos: "int", depth: "int", closer: "str") -> "tuple[Any, int]":
     items: "list[Any]" = []
     while True:
+        pos = _skip_blanks(text, pos)
         char = text[pos]
-        while char in _WHITESPACE:
-            pos += 1
-            char = text[pos]
         if char == closer:
             return (items if closer == "]" else tuple(items)), pos + 1
         item, pos = _value(text, pos, depth)
         items.append(item)
+        pos = _skip_blanks(text, pos)
         char = text[pos]
-        while char in _WHITESPACE:
-            pos += 1
-            char = text[pos]
         if char == ",":
             pos += 1
         elif char == closer:
@@ -175,10 +175,8 @@ def _sequence(text: "str", pos: "int", depth: "int", closer: "str") -> "tuple[An
 def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]":
     result: "dict[str, Any]" = {}
     while True:
+        pos = _skip_blanks(text, pos)
         char = text[pos]
-        while char in _WHITESPACE:
-            pos += 1
-            char = text[pos]
         if char == "}":
             return result, pos + 1
         key_at = pos
@@ -187,17 +185,13 @@ def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]"
             raise _LiteralError("dict key is not a string", key_at)
         if key in result:
             raise _LiteralError(f"duplicate key {key!r}", key_at)
+        pos = _skip_blanks(text, pos)
         char = text[pos]
-        while char in _WHITESPACE:
-            pos += 1
-            char = text[pos]
         if char != ":":
             raise _LiteralError("expected ':'", pos)
         result[key], pos = _value(text, pos + 1, depth)
+        pos = _skip_blanks(text, pos)
         char = text[pos]
-        while char in _WHITESPACE:
-            pos += 1
-            char = text[pos]
         if char == ",":
             pos += 1
         elif char == "}":
