@@ -181,6 +181,13 @@ class Region:
 
             os.fsync(self._fd)
 
+    def discard(self) -> "None":
+        """Close without flushing (for a region whose file is being thrown away); never raises."""
+        fd, self._fd = self._fd, None
+        self.close()
+        if fd is not None:
+            self._close_fd(fd)
+
     def close(self) -> "None":
         """Flush, release every view, unmap and close the file. Idempotent."""
         if self.closed:
@@ -468,6 +475,7 @@ class NpyArray(Generic[ItemT]):
     def _rows(self, key: "slice") -> "Self":
         """``a[start:stop]`` of a C-contiguous native array: the view's memoryview is a slice of
         this one's, made in C, with no cast and no contiguity checks."""
+        self._region.check_open()
         first, stop, _ = key.indices(self._shape[0])
         if stop <= first:
             return self._locate(key)  # type: ignore[return-value]

@@ -3,14 +3,12 @@
 import builtins
 
 from ._array import NpyArray, Region, WritableNpyArray
-from ._elements import lookup
+from ._elements import Element, lookup
 from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, DtypeMismatchError, Header, NpyError, NpyFormatError
 from ._base import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     from typing import Any, Literal, TypeVar, Union
-
-    from ._elements import Element
 
     T = TypeVar("T")
     StrPath = Union[str, "os.PathLike[str]"]
@@ -65,6 +63,11 @@ def _extra_flags() -> "int":
     import os
 
     return getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _check_element(element: "object") -> "None":
+    if not isinstance(element, Element):
+        raise TypeError(f"element must be an npymmap element such as npymmap.float64, not {element!r:.60}")
 
 
 def _name(path: "StrPath") -> "str":
@@ -138,6 +141,8 @@ def open(
     import os
 
     flags, access, cls = _MODES.get(mode) or _mode(mode)
+    if element is not None:
+        _check_element(element)
     name = path if isinstance(path, str) else _name(path)
     fd = os.open(name, flags)
     mapping = None
@@ -164,10 +169,12 @@ def open(
                 name,
             )
         region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
-    except BaseException:
+    except BaseException as error:
         if mapping is not None:
             mapping.close()
         os.close(fd)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = name  # read() of a directory, say, names no file
         raise
     if mode != "r+":
         os.close(fd)
@@ -212,6 +219,7 @@ def create(
         raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
     if type(fortran_order) is not bool:
         raise ValueError(f"fortran_order must be a bool, got {fortran_order!r}")
+    _check_element(element)
     import mmap
     import os
 
@@ -220,7 +228,12 @@ def create(
     nbytes = _nbytes(shape, element, name)
     folder, base = os.path.split(os.path.abspath(name))
     temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
+    try:
+        fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
+    except OSError as error:
+        error.filename = name  # the folder's fault, named by the file asked for
+        raise
+    region = None
     try:
         written = 0
         while written < len(header):
@@ -230,7 +243,10 @@ def create(
         region = _region(mapping, len(header), nbytes, element, name, fd)
         _publish(temporary, name, overwrite)
     except BaseException:
-        os.close(fd)
+        if region is None:
+            os.close(fd)
+        else:
+            region.discard()
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
