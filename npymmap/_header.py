@@ -253,7 +253,6 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
 
 
 _CANONICAL_HEAD = [b"{", b"descr", b": "]
-_INT_LIMIT = 10**MAX_INT_DIGITS
 _CANONICAL_MIDDLE = [b", ", b"fortran_order"]
 _CANONICAL_ORDERS = {b": False, ": False, b": True, ": True}
 _CANONICAL_DESCRS: "dict[bytes, str]" = {}  # descr bytes already found printable ASCII
@@ -286,7 +285,7 @@ def _parse_canonical(raw: "bytes") -> "tuple[str, bool, tuple[int, ...]] | None"
     except ValueError:
         return None
     # int() also takes signs, blanks and "_": only NumPy's own spelling of the tuple is taken here.
-    if shape and (len(shape) > MAX_DIMENSIONS or min(shape) < 0 or max(shape) >= _INT_LIMIT):
+    if shape and (len(shape) > MAX_DIMENSIONS or min(shape) < 0 or max(shape) > MAX_DATA_BYTES):
         return None
     if repr(shape).encode() != b"(" + inner + b")":
         return None
@@ -348,6 +347,8 @@ def parse_fields(
         raise _fault(path, f"shape {shape!r} is not a tuple of non-negative ints")
     if len(shape) > MAX_DIMENSIONS:
         raise _fault(path, f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
+    if shape and max(shape) > MAX_DATA_BYTES:
+        raise _fault(path, f"shape {shape} has a dimension over {MAX_DATA_BYTES}, more than any array can hold")
     fortran_order = literal["fortran_order"]
     if type(fortran_order) is not bool:
         raise _fault(path, f"fortran_order {fortran_order!r} is not a bool")

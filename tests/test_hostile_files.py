@@ -13,14 +13,17 @@ The header parser itself is covered in depth by ``test_header.py``; this module 
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import importlib.util
+import io
 import itertools
-import os
 import re
 import shutil
 import signal
 import struct
+import sys
 import threading
 import time
 import warnings
@@ -53,24 +56,11 @@ BIG = 2**64
 
 def numpy_file(version: tuple[int, int]) -> bytes:
     """The bytes NumPy writes for ``np.array(VALUES)`` in this format version."""
-    path = _scratch_dir() / f"numpy-v{version[0]}.npy"
-    with open(path, "wb") as file, warnings.catch_warnings():
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        np.lib.format.write_array(file, np.array(VALUES, dtype="<f8"), version=version)
-    return path.read_bytes()
-
-
-def _scratch_dir() -> Path:
-    """A private directory for NumPy's writer at import time (collection happens before fixtures)."""
-    import tempfile
-
-    global _SCRATCH
-    if _SCRATCH is None:
-        _SCRATCH = tempfile.TemporaryDirectory(prefix="npymmap-hostile-")
-    return Path(_SCRATCH.name)
-
-
-_SCRATCH: Any = None
+        np.lib.format.write_array(buffer, np.array(VALUES, dtype="<f8"), version=version)
+    return buffer.getvalue()
 
 
 def frame(
@@ -130,13 +120,14 @@ def _truncations() -> list[Hostile]:
         header = npymmap.Header("<f8", (3,), False, version, data_offset)
         for size in range(0 if version == (1, 0) else 7, len(full)):  # the first 7 bytes are shared
             if size < 6:
-                where, fragment = "magic", r"truncated: \d+ bytes, too short for the magic"
+                where, fragment = "magic", f"truncated: {size} bytes, too short for the magic string"
             elif size < 8:
-                where, fragment = "version", r"truncated: \d+ bytes, too short for the magic"
+                where, fragment = "version", f"truncated: {size} bytes, too short for the magic string"
             elif size < 8 + width:
-                where, fragment = "length", r"truncated: \d+ bytes, inside the header length field"
+                where, fragment = "length", f"truncated: {size} bytes, inside the header length field"
             elif size < data_offset:
-                where, fragment = "header", rf"truncated: header length field says {data_offset - 8 - width} bytes"
+                length = data_offset - 8 - width
+                where, fragment = "header", f"truncated: header length field says {length} bytes, only {size - 8 - width} follow"
             else:
                 where, fragment = "data", rf"truncated: the header's shape \(3,\) needs {len(full)} bytes, the file has {size}"
             cases.append(
@@ -151,10 +142,17 @@ def _truncations() -> list[Hostile]:
     return cases
 
 
+def _relength(data: bytes, change: int) -> bytes:
+    """``data`` with its header length field changed by ``change``."""
+    width = 2 if data[6:8] == b"\x01\x00" else 4
+    length = int.from_bytes(data[8 : 8 + width], "little") + change
+    return data[:8] + length.to_bytes(width, "little") + data[8 + width :]
+
+
 def _framing() -> list[Hostile]:
     full = numpy_file((1, 0))
     body = full[10:]
-    not_npy = "not a .npy file: magic string"
+    not_npy = r"not a \.npy file: magic string"
     cases = [
         Hostile("magic-x-last", b"\x93NUMPX" + full[6:], FORMAT, not_npy),
         Hostile("magic-first-byte", b"\x92NUMPY" + full[6:], FORMAT, not_npy),
@@ -173,7 +171,8 @@ def _framing() -> list[Hostile]:
     versions |= {(255, 255), (128, 0), (0x93, 0x4E), (1, 0x80), (10, 0), (0, 10)}
     for version in sorted(versions - set(VERSIONS)):
         data = MAGIC + bytes(version) + body
-        cases.append(Hostile(f"version-{version[0]}.{version[1]}", data, FORMAT, rf"unsupported format version {version[0]}\.{version[1]}"))
+        fragment = rf"unsupported format version {version[0]}\.{version[1]} \(1\.0, 2\.0 and 3\.0 are known\)"
+        cases.append(Hostile(f"version-{version[0]}.{version[1]}", data, FORMAT, fragment))
     over = "over max_header_size=10000"
     for version in VERSIONS:
         v = f"v{version[0]}"
@@ -194,10 +193,13 @@ def _framing() -> list[Hostile]:
                 rf"truncated: header length field says 9999 bytes, only {len(TEXT) + 24} follow",
             ),
             Hostile(f"length-max-field-{v}", frame(TEXT, version, length=(1 << 8 * width) - 1) + DATA, FORMAT, over),
-            Hostile(f"length-just-over-limit-{v}", frame(TEXT, version, length=40001 if version == (3, 0) else 10001) + DATA, FORMAT, over),
+            Hostile(f"length-over-limit-{v}", frame(TEXT, version, length=40001 if v == "v3" else 10001) + DATA, FORMAT, over),
             # One short: the closing brace falls outside the header; one long: a data byte falls in.
             Hostile(
-                f"length-one-short-{v}", frame(TEXT, version, pad=False, length=len(TEXT) - 1) + DATA, FORMAT, f"{LITERAL}: unexpected end"
+                f"length-one-short-{v}",
+                frame(TEXT, version, pad=False, length=len(TEXT) - 1) + DATA,
+                FORMAT,
+                f"{LITERAL}: unexpected end",
             ),
             Hostile(
                 f"length-one-long-{v}",
@@ -207,9 +209,7 @@ def _framing() -> list[Hostile]:
             ),
             Hostile(
                 f"length-one-long-numpy-{v}",
-                numpy_file(version)[: 8 + width]
-                .replace((118 if version == (1, 0) else 116).to_bytes(width, "little"), (119 if version == (1, 0) else 117).to_bytes(width, "little"))
-                + numpy_file(version)[8 + width :],
+                _relength(numpy_file(version), +1),
                 FORMAT,
                 f"{LITERAL}: unexpected text after the literal",
             ),
@@ -217,9 +217,13 @@ def _framing() -> list[Hostile]:
     cases.append(Hostile("max-header-size-100", numpy_file((1, 0)), FORMAT, "over max_header_size=100", max_header_size=100))
     for version in VERSIONS:
         padded = TEXT + " " * (10001 - len(TEXT))
-        cases.append(Hostile(f"header-10001-chars-v{version[0]}", frame(padded, version, pad=False) + DATA, FORMAT, "10001 characters, over max_header_size=10000"))
-    wide = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'é': 0}" + " " * 9936  # 10001 characters
-    cases.append(Hostile("header-10001-chars-utf8-v3", frame(wide, (3, 0), pad=False) + DATA, FORMAT, "10001 characters"))
+        data = frame(padded, version, pad=False) + DATA
+        cases.append(Hostile(f"header-10001-chars-v{version[0]}", data, FORMAT, "10001 (bytes|characters), over max_header_size=10000"))
+    # Version 3.0 counts characters: 10001 of them in 10002 bytes.
+    wide = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'é': 0}"
+    wide += " " * (10001 - len(wide))
+    data = frame(wide, (3, 0), pad=False) + DATA
+    cases.append(Hostile("header-10001-chars-utf8-v3", data, FORMAT, "header is 10001 characters, over max_header_size=10000"))
     return cases
 
 
@@ -240,7 +244,7 @@ def _contents() -> list[Hostile]:
         ("no-shape", "{'descr': '<f8', 'fortran_order': False, }", "header keys"),
         ("extra-key", "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'extra': 1, }", "header keys.*'extra'"),
         ("misspelt-key", "{'descr': '<f8', 'fortran_order': False, 'Shape': (3,), }", "header keys.*'Shape'"),
-        ("many-extra-keys", "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), " + "".join(f"'k{i}': {i}, " for i in range(500)) + "}", "header keys"),
+        ("many-extra-keys", TEXT[:-1] + "".join(f"'k{i}': {i}, " for i in range(500)) + "}", "header keys"),
         ("duplicate-key", "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'shape': (3,), }", f"{LITERAL}: duplicate key 'shape'"),
         ("int-key", "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 1: 2}", f"{LITERAL}: dict key is not a string"),
         ("tuple-key", "{'descr': '<f8', 'fortran_order': False, ('shape',): (3,)}", f"{LITERAL}: dict key is not a string"),
@@ -249,7 +253,7 @@ def _contents() -> list[Hostile]:
         ("shape-int", header_text(shape="3"), "shape 3 is not a tuple"),
         ("shape-parenthesised-int", header_text(shape="(3)"), "shape 3 is not a tuple"),
         ("shape-str", header_text(shape="'3'"), "shape '3' is not a tuple"),
-        ("shape-none", header_text(shape="None"), "shape None is not a tuple"),
+        ("shape-none", header_text(shape="None"), f"{LITERAL}: name 'None' is not a literal"),
         ("shape-dict", header_text(shape="{'n': 3}"), "is not a tuple"),
         ("shape-negative", header_text(shape="(-1,)"), r"shape \(-1,\) is not a tuple of non-negative ints"),
         ("shape-negative-second", header_text(shape="(3, -2)"), "non-negative ints"),
@@ -259,7 +263,7 @@ def _contents() -> list[Hostile]:
         ("shape-str-dim", header_text(shape="('3',)"), "non-negative ints"),
         ("shape-bool-dim", header_text(shape="(True,)"), r"shape \(True,\) is not a tuple of non-negative ints"),
         ("shape-false-dim", header_text(shape="(3, False)"), "non-negative ints"),
-        ("shape-none-dim", header_text(shape="(None,)"), "non-negative ints"),
+        ("shape-none-dim", header_text(shape="(None,)"), f"{LITERAL}: name 'None' is not a literal"),
         ("shape-nested-dim", header_text(shape="((3,),)"), "non-negative ints"),
         ("shape-list-dim", header_text(shape="([3],)"), "non-negative ints"),
         ("shape-hex", header_text(shape="(0x3,)"), f"{LITERAL}: not an integer"),
@@ -272,12 +276,12 @@ def _contents() -> list[Hostile]:
         ("fortran-zero", header_text(fortran_order="0"), "fortran_order 0 is not a bool"),
         ("fortran-one", header_text(fortran_order="1"), "fortran_order 1 is not a bool"),
         ("fortran-str", header_text(fortran_order="'False'"), "fortran_order 'False' is not a bool"),
-        ("fortran-none", header_text(fortran_order="None"), "fortran_order None is not a bool"),
+        ("fortran-none", header_text(fortran_order="None"), f"{LITERAL}: name 'None' is not a literal"),
         ("fortran-list", header_text(fortran_order="[]"), r"fortran_order \[\] is not a bool"),
         ("fortran-lowercase", header_text(fortran_order="false"), f"{LITERAL}: name 'false' is not a literal"),
         # descr that is not a description at all.
         ("descr-int", header_text(descr="5"), "descr 5 is not a dtype description"),
-        ("descr-none", header_text(descr="None"), "descr None is not a dtype description"),
+        ("descr-none", header_text(descr="None"), f"{LITERAL}: name 'None' is not a literal"),
         ("descr-bool", header_text(descr="True"), "descr True is not a dtype description"),
         ("descr-dict", header_text(descr="{'names': ['a'], 'formats': ['<f8']}"), "is not a dtype description"),
         ("descr-tuple", header_text(descr="('<f8',)"), "is not a dtype description"),
@@ -291,7 +295,7 @@ def _contents() -> list[Hostile]:
         ("os-system", "os.system", f"{LITERAL}: name 'os'"),
         ("open-call", "open('x')", f"{LITERAL}: name 'open'"),
         ("comprehension", "[x for x in ()]", f"{LITERAL}: name 'x'"),
-        ("class-attribute", "().__class__", f"{LITERAL}: expected ','"),
+        ("class-attribute", "().__class__", f"{LITERAL}: unexpected text after the literal"),
         ("f-string", "f'{1}'", f"{LITERAL}: name 'f'"),
         ("bare-name-float64", "float64", f"{LITERAL}: name 'float64'"),
         ("numpy-name", "np.float64", f"{LITERAL}: name 'np'"),
@@ -312,7 +316,7 @@ def _contents() -> list[Hostile]:
         ("code-after-dict", TEXT + "; __import__('os').system('echo pwned')", f"{LITERAL}: unexpected text after the literal"),
         ("code-as-key", "{__import__('os').system('echo pwned'): 1}", f"{LITERAL}: name '__import__'"),
         # Brackets and strings that do not close.
-        ("unbalanced-open-shape", header_text(shape="(3,"), f"{LITERAL}: expected ','"),
+        ("unbalanced-open-shape", header_text(shape="(3,"), f"{LITERAL}: unexpected ','"),
         ("unbalanced-shape-close-bracket", header_text(shape="(3,]"), f"{LITERAL}: unexpected '\\]'"),
         ("unbalanced-no-close-brace", "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), ", f"{LITERAL}: unexpected end"),
         ("unbalanced-extra-close-brace", TEXT + "}", f"{LITERAL}: unexpected text after the literal"),
@@ -327,15 +331,14 @@ def _contents() -> list[Hostile]:
         ("newline-in-string", "{'descr': '<f\n8', 'fortran_order': False, 'shape': (3,), }", f"{LITERAL}: unterminated string"),
         ("bad-escape", header_text(descr="'\\q'"), f"{LITERAL}: unsupported escape"),
         ("escape-past-unicode", header_text(descr="'\\U00110000'"), f"{LITERAL}: unsupported escape"),
-        ("comment", TEXT + " # comment", f"{LITERAL}: unexpected '#'"),
-        ("indented-last-line", TEXT + "\n  ", f"{LITERAL}: indented last line"),
+        ("comment", TEXT + " # comment", f"{LITERAL}: unexpected text after the literal"),
         # Depth and size.
         ("nesting-5000-parens", "(" * 5000, f"{LITERAL}: nesting deeper than 32"),
         ("nesting-5000-brackets", "[" * 5000, f"{LITERAL}: nesting deeper than 32"),
-        ("nesting-5000-braces", "{" * 5000, f"{LITERAL}: dict key is not a string"),
+        ("nesting-5000-braces", "{" * 5000, f"{LITERAL}: nesting deeper than 32"),
         ("nesting-4900-balanced", "(" * 4900 + ")" * 4900, f"{LITERAL}: nesting deeper than 32"),
-        ("nesting-5000-in-descr", header_text(descr="[" * 4000 + "]" * 4000), f"{LITERAL}: nesting deeper than 32"),
-        ("nesting-5000-in-shape", header_text(shape="(" * 4000 + "3" + ",)" * 4000), f"{LITERAL}: nesting deeper than 32"),
+        ("nesting-4000-in-descr", header_text(descr="[" * 4000 + "]" * 4000), f"{LITERAL}: nesting deeper than 32"),
+        ("nesting-3000-in-shape", header_text(shape="(" * 3000 + "3" + ",)" * 3000), f"{LITERAL}: nesting deeper than 32"),
         ("nesting-33-dict-values", "{'a': " * 33 + "1" + "}" * 33, f"{LITERAL}: nesting deeper than 32"),
         ("int-5000-digits-shape", header_text(shape="(" + "9" * 5000 + ",)"), f"{LITERAL}: integer longer than 24 digits"),
         ("int-4301-digits-shape", header_text(shape="(1" + "0" * 4300 + ",)"), f"{LITERAL}: integer longer than 24 digits"),
@@ -374,9 +377,11 @@ def _contents() -> list[Hostile]:
     }
     for name, bad in not_utf8.items():
         body = TEXT.encode().replace(b"<f8", b"<f" + bad)
-        cases.append(Hostile(f"utf8-{name}-v3", frame(body, (3, 0)) + DATA, FORMAT, r"header is not valid UTF-8 \(byte 14\)"))
-    cases.append(Hostile("utf8-in-padding-v3", frame(TEXT.encode() + b"  \xfe\xff\n", (3, 0), pad=False) + DATA, FORMAT, "not valid UTF-8"))
-    cases.append(Hostile("latin1-in-padding-v1", frame(TEXT.encode() + b"  \xfe\xff\n", (1, 0), pad=False) + DATA, FORMAT, LITERAL))
+        cases.append(Hostile(f"utf8-{name}-v3", frame(body, (3, 0)) + DATA, FORMAT, r"header is not valid UTF-8 \(byte 13\)"))
+    cases.append(Hostile("header-indented-last-line", frame(TEXT + "\n  ", pad=False) + DATA, FORMAT, f"{LITERAL}: indented last line"))
+    odd_padding = TEXT.encode() + b"  \xfe\xff\n"
+    cases.append(Hostile("utf8-in-padding-v3", frame(odd_padding, (3, 0), pad=False) + DATA, FORMAT, r"not valid UTF-8 \(byte 59\)"))
+    cases.append(Hostile("latin1-in-padding-v1", frame(odd_padding, pad=False) + DATA, FORMAT, f"{LITERAL}: unexpected text after"))
     return cases
 
 
@@ -391,7 +396,7 @@ def _open_only() -> list[Hostile]:
         ("long-double", "'<f16'", "not a dtype npymmap knows"),
         ("complex256", "'<c32'", "not a dtype npymmap knows"),
         ("numpy-name-object", "'object'", "not a dtype npymmap knows"),
-        ("object", "'|O'", "descr '|O': object arrays hold Python pointers"),
+        ("object", "'|O'", r"descr '\|O': object arrays hold Python pointers"),
         ("object-O8", "'<O8'", "descr '<O8': object arrays"),
         ("object-bare", "'O'", "object arrays"),
         ("unicode", "'<U5'", "unicode strings"),
@@ -407,7 +412,7 @@ def _open_only() -> list[Hostile]:
         ("record-code-like", "[('__import__', 'os')]", "is not a simple dtype string"),
     ]
     for name, descr, fragment in unsupported:
-        value: Any = eval(descr)  # our own test literal, not file content
+        value: Any = ast.literal_eval(descr)
         data = frame(header_text(descr=descr)) + DATA
         header = npymmap.Header(value, (3,), False, (1, 0), len(data) - len(DATA))
         cases.append(Hostile(f"dtype-{name}", data, UNSUPPORTED, fragment, header))
@@ -420,11 +425,11 @@ def _open_only() -> list[Hostile]:
     too_big = "bytes, more than any file can"
     sized("size-2**40-by-2**40", "<f8", (2**40, 2**40), rf"shape \(1099511627776, 1099511627776\) holds \d+ {too_big}")
     sized("size-2**32-cubed", "|u1", (2**32, 2**32, 2**32), too_big)
-    sized("size-2**64-items", "|u1", (BIG,), too_big)
+    sized("size-2**64-items", "|u1", (BIG,), f"{too_big}|dimension over", may_fail=True)
     sized("size-2**61-doubles", "<f8", (2**61,), too_big)  # exactly 2**64 bytes
     sized("size-2**60-doubles", "<f8", (2**60,), too_big)  # exactly 2**63 bytes
     sized("size-64-dims-of-2**20", "<f8", (2**20,) * 64, too_big)
-    sized("size-24-digit-dim", "<f8", (10**23,), too_big)
+    sized("size-24-digit-dim", "<f8", (10**23,), f"{too_big}|dimension over", may_fail=True)
     # Fits in a signed 64-bit count, but not once the header is added: a truncated file.
     sized("size-2**63-1-bytes", "|u1", (2**63 - 1,), "truncated: the header's shape")
     sized("size-2**60-1-doubles", "<f8", (2**60 - 1,), "truncated: the header's shape")
@@ -621,7 +626,7 @@ def _odd_files() -> list[Odd]:
     # NumPy's own file with the length field one short: the header loses its newline, the data
     # starts at byte 127 (unaligned) and the last byte of the file is left over.
     numpy_v1 = numpy_file((1, 0))
-    cases.append(Odd("length-one-short-of-numpy", numpy_v1[:8] + (117).to_bytes(2, "little") + numpy_v1[10:]))
+    cases.append(Odd("length-one-short-of-numpy", _relength(numpy_v1, -1)))
     fortran = np.asfortranarray(np.arange(6, dtype=">i4").reshape(2, 3))
     add("fortran-2d-big-endian", "{'descr': '>i4', 'fortran_order': True, 'shape': (2, 3), }", fortran.tobytes(order="F"))
     add("descr-numpy-name", "{'descr': 'float64', 'fortran_order': False, 'shape': (3,), }")
@@ -662,7 +667,7 @@ def test_odd_but_valid_header_reads_as_numpy_loads_it(case: Odd, case_dir: Path)
 def test_missing_file_is_file_not_found(case_dir: Path) -> None:
     path = case_dir / "missing.npy"
     calls: list[tuple[str, Callable[[], Any]]] = [("read_header", lambda: npymmap.read_header(path))]
-    calls += [(f"open({mode!r})", lambda mode=mode: _open_in_mode(path, mode, 10000)) for mode in MODES]  # type: ignore[misc]
+    calls += [(f"open({mode!r})", functools.partial(_open_in_mode, path, mode, 10000)) for mode in MODES]
     for what, call in calls:
         with pytest.raises(FileNotFoundError) as caught:
             call()
@@ -675,12 +680,13 @@ def test_directory_is_an_os_error(case_dir: Path) -> None:
     path = case_dir / "folder.npy"
     path.mkdir()
     calls: list[tuple[str, Callable[[], Any]]] = [("read_header", lambda: npymmap.read_header(path))]
-    calls += [(f"open({mode!r})", lambda mode=mode: _open_in_mode(path, mode, 10000)) for mode in MODES]  # type: ignore[misc]
+    calls += [(f"open({mode!r})", functools.partial(_open_in_mode, path, mode, 10000)) for mode in MODES]
     for what, call in calls:
         with pytest.raises(OSError) as caught:
             call()
         assert not isinstance(caught.value, ValueError), what
         assert isinstance(caught.value, IsADirectoryError), (what, caught.value)
+        assert str(path) in str(caught.value), (what, caught.value)
     assert path.is_dir() and not any(path.iterdir())
 
 
@@ -688,10 +694,11 @@ def test_directory_is_an_os_error(case_dir: Path) -> None:
 # The fuzzer, briefly
 
 
-def test_fuzz_header_runs_clean(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fuzz_header_runs_clean(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     spec = importlib.util.spec_from_file_location("fuzz_header", Path(__file__).with_name("fuzz_header.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
     main: Callable[[list[str]], int] = module.main
     status = main(["--iterations", "300", "--seed", "7"])
