@@ -131,7 +131,7 @@ def _integer(text: "str", pos: "int") -> "tuple[int, int]":
     start = pos
     if text[pos] in "+-":
         pos += 1
-        while text[pos] in _WHITESPACE:
+        while text[pos] in " \t\f":  # not a line end: Python reads "-\n0" as two lines
             pos += 1
     digits_start = pos
     while text[pos] in _DIGITS:
@@ -253,25 +253,27 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
 
 
 _CANONICAL_HEAD = [b"{", b"descr", b": "]
-_CANONICAL_MIDDLE = [b", ", b"fortran_order"]
-_CANONICAL_ORDERS = {b": False, ": False, b": True, ": True}
+_CANONICAL_ORDERS: "dict[tuple[bytes, ...], bool]" = {
+    (b", ", b"fortran_order", b": False, ", b"shape"): False,
+    (b", ", b"fortran_order", b": True, ", b"shape"): True,
+}
 _CANONICAL_DESCRS: "dict[bytes, str]" = {}  # descr bytes already found printable ASCII
 
 
-def _parse_canonical(raw: "bytes") -> "tuple[str, bool, tuple[int, ...]] | None":
-    """``(descr, fortran_order, shape)`` when the header bytes have exactly the form NumPy's writer
-    gives a simple dtype (ASCII, spaces then one newline at the end), found with a few bytes
-    operations; ``None`` for any other form, which the full parser then reads. Wherever this
-    gives a result, the full parser gives the same (a tested property).
+def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int") -> "Fields | None":
+    """The fields when the header bytes have exactly the form NumPy's writer gives a simple dtype
+    (ASCII, spaces then one newline at the end), found with a few bytes operations; ``None`` for
+    any other form, which the full parser then reads. Wherever this gives a result, the full
+    parser gives the same (a tested property).
     """
     # b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   \n" split at its quotes:
     # b"{", b"descr", b": ", b"<f8", b", ", b"fortran_order", b": False, ", b"shape", b": (3, 4), }   \n"
     parts = raw.split(b"'")
-    if len(parts) != 9 or parts[:3] != _CANONICAL_HEAD or parts[4:6] != _CANONICAL_MIDDLE or parts[7] != b"shape":
+    if len(parts) != 9 or parts[:3] != _CANONICAL_HEAD:
         return None
-    fortran_order = _CANONICAL_ORDERS.get(parts[6])
+    fortran_order = _CANONICAL_ORDERS.get(tuple(parts[4:8]))
     body, found, rest = parts[8].partition(b"), }")
-    if fortran_order is None or not found or body[:3] != b": (" or rest[-1:] != b"\n" or rest[:-1].strip(b" "):
+    if fortran_order is None or not found or body[:3] != b": (" or rest.lstrip(b" ") != b"\n":
         return None
     descr = _CANONICAL_DESCRS.get(parts[3]) or _canonical_descr(parts[3])
     if descr is None:
@@ -285,11 +287,11 @@ def _parse_canonical(raw: "bytes") -> "tuple[str, bool, tuple[int, ...]] | None"
     except ValueError:
         return None
     # int() also takes signs, blanks and "_": only NumPy's own spelling of the tuple is taken here.
-    if shape and (len(shape) > MAX_DIMENSIONS or min(shape) < 0 or max(shape) > MAX_DATA_BYTES):
+    if b"-" in inner or len(shape) > MAX_DIMENSIONS or repr(shape).encode() != b"(" + inner + b")":
         return None
-    if repr(shape).encode() != b"(" + inner + b")":
+    if len(inner) > 18 and max(shape) > MAX_DATA_BYTES:
         return None
-    return descr, fortran_order, shape
+    return descr, shape, fortran_order, version, data_offset
 
 
 def _canonical_descr(raw: "bytes") -> "str | None":
@@ -321,9 +323,9 @@ def parse_fields(
     ``fortran_order``, or a descr that is neither a str nor a list.
     """
     if len(raw) <= max_header_size:
-        canonical = _parse_canonical(raw)
+        canonical = _parse_canonical(raw, version, data_offset)
         if canonical is not None:
-            return canonical[0], canonical[2], canonical[1], version, data_offset
+            return canonical
     try:
         text = raw.decode("utf-8" if version == (3, 0) else "latin-1")
     except UnicodeDecodeError as error:
@@ -373,8 +375,7 @@ def read_fields(read: "Callable[[int], bytes]", path: "str | None", max_header_s
     """
     prefix = read(FIRST_READ)
     version, header_start, header_length = read_prefix(prefix, path)
-    limit = max_header_size * (4 if version == (3, 0) else 1)
-    if header_length > limit:
+    if header_length > max_header_size and (version != (3, 0) or header_length > 4 * max_header_size):
         raise _fault(
             path,
             f"header length field says {header_length} bytes, over max_header_size={max_header_size}; "
@@ -383,12 +384,12 @@ def read_fields(read: "Callable[[int], bytes]", path: "str | None", max_header_s
     raw = prefix[header_start : header_start + header_length]
     if len(raw) < header_length:
         raw += read(header_length - len(raw))
-    if len(raw) < header_length:
-        raise _fault(
-            path,
-            f"file is truncated: header length field says {header_length} bytes, "
-            f"only {len(raw)} follow",
-        )
+        if len(raw) < header_length:
+            raise _fault(
+                path,
+                f"file is truncated: header length field says {header_length} bytes, "
+                f"only {len(raw)} follow",
+            )
     return parse_fields(raw, version, header_start + header_length, path, max_header_size)
 
 

@@ -91,10 +91,9 @@ def read_header(path: "StrPath", *, max_header_size: "int" = 10000) -> "Header":
 
 
 def _nbytes(shape: "tuple[int, ...]", element: "Element[Any]", name: "str | None") -> "int":
-    count = 1
+    nbytes = element.itemsize
     for n in shape:
-        count *= n
-    nbytes = count * element.itemsize
+        nbytes *= n
     if nbytes > MAX_DATA_BYTES:
         raise NpyFormatError(f"shape {shape} holds {nbytes} bytes, more than any file can", name)
     return nbytes
