@@ -197,7 +197,8 @@ class Region:
                 self.flush()
         finally:
             self.closed = True
-            views = [ref() for ref in self._views[::-1]] + [self.root_view, self.data]
+            views = [ref() for ref in self._views[::-1]] if self._views else []
+            views += self.root_view, self.data
             self.get = self.set = self.data = _Closed(self.path)  # type: ignore[assignment]
             self._views = ()
             self.root_view = None
