@@ -645,6 +645,25 @@ class NpyArray(Generic[ItemT]):
         self._region.track(view)
         return view
 
+    @property
+    def __array_interface__(self) -> "dict[str, Any]":
+        """NumPy's array interface: ``numpy.asarray(a)`` is a zero-copy array of the file's dtype,
+        shape and strides (views and Fortran order included), writable when the map is, with
+        writes showing in the map. npymmap never imports NumPy for this. The NumPy array holds
+        its own export of the memory, which stays mapped until that array goes."""
+        self._region.check_open()
+        itemsize = self._region.element.itemsize
+        return {
+            "version": 3,
+            "shape": self._shape,
+            "typestr": self._region.element.descr,
+            # A view of its own, never released by close(): while NumPy's array holds it, the
+            # map cannot be closed under it (close then leaves the unmapping to that array).
+            "data": self._region.data[:],
+            "offset": self._start * itemsize,
+            "strides": tuple(stride * itemsize for stride in self._strides),
+        }
+
     # -- lifetime --------------------------------------------------------------------------------
 
     def check_file(self) -> "None":
