@@ -9,8 +9,10 @@ from ._array import NpyArray, WritableNpyArray
 from ._elements import (
     Element,
     bool_,
+    bytes_,
     complex64,
     complex128,
+    datetime64,
     float16,
     float32,
     float64,
@@ -19,10 +21,13 @@ from ._elements import (
     int32,
     int64,
     lookup,
+    str_,
+    timedelta64,
     uint8,
     uint16,
     uint32,
     uint64,
+    void,
 )
 from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
 from ._open import create, open, read_header
@@ -39,9 +44,11 @@ __all__ = [
     "UnsupportedDtypeError",
     "WritableNpyArray",
     "bool_",
+    "bytes_",
     "complex64",
     "complex128",
     "create",
+    "datetime64",
     "float16",
     "float32",
     "float64",
@@ -52,8 +59,11 @@ __all__ = [
     "lookup",
     "open",
     "read_header",
+    "str_",
+    "timedelta64",
     "uint8",
     "uint16",
     "uint32",
     "uint64",
+    "void",
 ]

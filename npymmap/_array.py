@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 ItemT = TypeVar("ItemT")
 
+# Values that fill a view rather than being read as a buffer of items.
+_SCALARS = (str, int, float, complex)
+_TEXT_SCALARS = (str, bytes, bytearray, memoryview)
 # Item formats array.array shares with memoryview (all but '?').
 _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
@@ -747,7 +750,7 @@ class WritableNpyArray(NpyArray[ItemT]):
                 values = _flatten(value.tolist(), value.shape)
         elif isinstance(value, (list, tuple)):
             values = _flatten(list(value), self._shape)
-        elif not isinstance(value, (str, int, float, complex)) and _has_buffer(value):
+        elif not isinstance(value, _SCALARS if element.kind not in "SUV" else _TEXT_SCALARS) and _has_buffer(value):
             with memoryview(value) as source_view:
                 source_shape = tuple(source_view.shape or ())
                 if source_shape != self._shape and (source_view.ndim != 1 or len(source_view) != size):

@@ -1,10 +1,11 @@
 """Element types: what one item of an array is, in bytes and as a Python value.
 
 An :class:`Element` knows its NumPy name, kind, size and byte order, and how to move values
-between file bytes and Python objects. One mechanism serves every element: a memoryview cast when
-the bytes are a native numeric format (the C fast path), :mod:`struct` with an explicit byte order
-otherwise (float16, complex, the other byte order). Elements are interned: there is one object per
-(name, byte order), so ``is`` and ``==`` agree.
+between file bytes and Python objects. Numbers (datetime64 and timedelta64 are int64 counts) go
+through a memoryview cast when the bytes are a native format memoryview knows (the C fast path),
+else through :mod:`struct` with an explicit byte order (float16, complex, the other byte order).
+Fixed-width strings (``S``, ``U``, ``V``) are sliced and decoded. Elements are interned: there is
+one object per (name, byte order), so ``is`` and ``==`` agree.
 """
 
 import sys
@@ -20,7 +21,7 @@ T = TypeVar("T")
 
 NATIVE_ORDER = "<" if sys.byteorder == "little" else ">"
 _MEMORYVIEW_FORMATS = frozenset("?bBhHiIqQfd")
-# name: (kind, itemsize, struct code, ctypes name)
+# name: (kind, itemsize, struct code, ctypes name) of the fixed-size elements
 _SPECS = {
     "bool_": ("b", 1, "?", "c_bool"),
     "int8": ("i", 1, "b", "c_int8"),
@@ -48,15 +49,19 @@ class Element(Generic[T]):
     (``npymmap.float64``, ...) are in native byte order; :meth:`newbyteorder` gives the others.
     """
 
-    __slots__ = ("name", "kind", "itemsize", "byteorder", "descr", "_code", "_count", "_cast", "_ctype")
+    __slots__ = ("name", "kind", "itemsize", "byteorder", "descr", "unit", "_code", "_count", "_cast", "_ctype")
 
     def __init__(self, name: "str", byteorder: "str") -> "None":
-        kind, itemsize, code, ctype = _SPECS[name]
+        kind, itemsize, code, ctype, unit = _spec(name)
         self.name = name
         self.kind = kind
         self.itemsize = itemsize
-        self.byteorder = "|" if itemsize == 1 else byteorder
-        self.descr = f"{self.byteorder}{kind}{itemsize}"
+        self.byteorder = "|" if itemsize == 1 or kind in "SV" else byteorder
+        self.unit = unit
+        if kind in "SUV":
+            self.descr = f"{self.byteorder}{kind}{itemsize // 4 if kind == 'U' else itemsize}"
+        else:
+            self.descr = f"{self.byteorder}{kind}{itemsize}{f'[{unit}]' if unit else ''}"
         self._code = code
         self._count = 2 if kind == "c" else 1
         native = self.byteorder in ("|", NATIVE_ORDER)
@@ -64,9 +69,14 @@ class Element(Generic[T]):
         self._ctype = ctype
 
     def __repr__(self) -> "str":
-        if self.byteorder in ("|", NATIVE_ORDER):
-            return f"npymmap.{self.name}"
-        return f"npymmap.{self.name}.newbyteorder({self.byteorder!r})"
+        if self.kind in "SUV":
+            call = f"npymmap.{_TEXT_FACTORIES[self.kind]}({self.itemsize // 4 if self.kind == 'U' else self.itemsize})"
+        elif self.kind in "Mm":
+            unit = repr(self.unit) if self.unit else ""
+            call = f"npymmap.{self.name.split('[')[0]}({unit})"
+        else:
+            call = f"npymmap.{self.name}"
+        return call if self.byteorder in ("|", NATIVE_ORDER) else f"{call}.newbyteorder({self.byteorder!r})"
 
     def __reduce__(self) -> "tuple[Callable[[str], Element[Any]], tuple[str]]":
         return (lookup, (self.descr,))
@@ -105,10 +115,13 @@ class Element(Generic[T]):
         """A function giving the value of item ``i`` of ``flat`` (from :meth:`flat`); O(1)."""
         if self._cast is not None:
             return flat.__getitem__  # type: ignore[return-value]
+        size = self.itemsize
+        if self.kind in "SUV":
+            decode = self._decode
+            return lambda i: decode(flat[i * size : (i + 1) * size].tobytes())
         import struct
 
         unpack_from = struct.Struct(self._struct_format(1)).unpack_from
-        size = self.itemsize
         if self._count == 2:
             return lambda i: complex(*unpack_from(flat, i * size))  # type: ignore[return-value]
         return lambda i: unpack_from(flat, i * size)[0]
@@ -128,10 +141,16 @@ class Element(Generic[T]):
                     raise self._bad_value(value) from None
 
             return store_native
+        size = self.itemsize
+        if self.kind in "SUV":
+
+            def store_text(i: "int", value: "T") -> "None":
+                flat[i * size : (i + 1) * size] = self._encode(value)
+
+            return store_text
         import struct
 
         pack_into = struct.Struct(self._struct_format(1)).pack_into
-        size = self.itemsize
 
         def store(i: "int", value: "T") -> "None":
             try:
@@ -146,6 +165,13 @@ class Element(Generic[T]):
         size = self.itemsize
         if self._cast is not None:
             return cast(data[start * size : (start + count) * size], self._cast).tolist()  # type: ignore[return-value]
+        if self.kind in "SUV":
+            raw = data[start * size : (start + count) * size].tobytes()
+            if self.kind == "U":  # decode the whole block once, then cut it
+                text = self._decode_unicode(raw)
+                width = size // 4
+                return [text[k : k + width].rstrip("\0") for k in range(0, len(text), width)]  # type: ignore[misc]
+            return [self._decode(raw[k : k + size]) for k in range(0, len(raw), size)]
         import struct
 
         values = struct.unpack_from(self._struct_format(count), data, start * size)
@@ -158,6 +184,10 @@ class Element(Generic[T]):
 
         Errors as for :meth:`writer`; on error some leading items may already be stored.
         """
+        if self.kind in "SUV":
+            encoded = b"".join(map(self._encode, values))
+            data[start * self.itemsize : start * self.itemsize + len(encoded)] = encoded
+            return
         import struct
 
         if self._count == 2:
@@ -189,8 +219,41 @@ class Element(Generic[T]):
             raise self._bad_value(value) from None
         return tuple(_fit_float(self._code, piece) for piece in pieces) if self.kind in "fc" else pieces
 
+    def _decode(self, raw: "bytes") -> "Any":
+        """One item's value from its bytes: trailing NULs stripped for ``S`` and ``U``, as NumPy."""
+        if self.kind == "S":
+            return raw.rstrip(b"\0")
+        if self.kind == "V":
+            return raw
+        return self._decode_unicode(raw).rstrip("\0")
+
+    def _decode_unicode(self, raw: "bytes") -> "str":
+        try:
+            return raw.decode("utf-32-be" if self.byteorder == ">" else "utf-32-le")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{self.descr} item holds {raw[error.start:error.end]!r}, not a Unicode character") from None
+
+    def _encode(self, value: "Any") -> "bytes":
+        """One item's bytes: ``S`` and ``U`` padded with NULs; a value too long to fit is a
+        ``ValueError``, never cut; ``V`` takes exactly ``itemsize`` bytes."""
+        if self.kind == "U":
+            if not isinstance(value, str):
+                raise self._bad_value(value)
+            try:
+                raw = value.encode("utf-32-be" if self.byteorder == ">" else "utf-32-le")
+            except UnicodeEncodeError:
+                raise ValueError(f"{value!r:.40} holds a lone surrogate, which {self.descr} cannot store") from None
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            raw = bytes(value)
+        else:
+            raise self._bad_value(value)
+        if len(raw) > self.itemsize or (self.kind == "V" and len(raw) != self.itemsize):
+            size = f"{self.itemsize // 4} characters" if self.kind == "U" else f"{self.itemsize} bytes"
+            raise ValueError(f"{value!r:.40} does not fit a {self.descr} item ({'exactly ' if self.kind == 'V' else ''}{size})")
+        return raw.ljust(self.itemsize, b"\0")
+
     def _bad_value(self, value: "object") -> "Exception":
-        if self.kind in "iu" and isinstance(value, int):
+        if self.kind in "iuMm" and isinstance(value, int):
             low, high = _int_range(self)
             return OverflowError(f"{value} is out of range for {self.name} ({low} to {high})")
         return TypeError(f"cannot store {type(value).__name__} {value!r:.40} in a {self.name} array")
@@ -245,25 +308,46 @@ def _int_range(element: "Element[Any]") -> "tuple[int, int]":
     return (0, (1 << bits) - 1) if element.kind == "u" else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
 
 
+_TEXT_FACTORIES = {"S": "bytes_", "U": "str_", "V": "void"}
+_TIME_UNITS = frozenset(["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", ""])
+
+
+def _spec(name: "str") -> "tuple[str, int, str, str, str]":
+    """``(kind, itemsize, struct code, ctypes name, time unit)`` for an element name: one of
+    ``_SPECS``, ``'S5'``/``'U5'``/``'V8'``, or ``'datetime64[ns]'``/``'timedelta64[10s]'``."""
+    if name in _SPECS:
+        return (*_SPECS[name], "")
+    if name[:1] in ("S", "U", "V") and name[1:].isdigit() and name[1] != "0":
+        width = int(name[1:])
+        return name[0], 4 * width if name[0] == "U" else width, name[0], "", ""
+    for kind, prefix in (("M", "datetime64"), ("m", "timedelta64")):
+        if name == prefix:
+            return kind, 8, "q", "c_int64", ""
+        unit = name[len(prefix) + 1 : -1] if name.startswith(prefix + "[") and name.endswith("]") else ""
+        if unit.lstrip("0123456789") in _TIME_UNITS - {""} and unit[:1] != "0":
+            return kind, 8, "q", "c_int64", unit
+    raise UnsupportedDtypeError(f"no element named {name!r:.60}")
+
+
 _INTERNED: "dict[tuple[str, str], Element[Any]]" = {}
 
 
 def _interned(name: "str", byteorder: "str") -> "Element[Any]":
-    key = (name, "|" if _SPECS[name][1] == 1 else byteorder)
-    element = _INTERNED.get(key)
+    element = _INTERNED.get((name, byteorder))
     if element is None:
-        element = _INTERNED[key] = Element(name, key[1])
+        element = Element(name, byteorder)
+        element = _INTERNED.setdefault((name, element.byteorder), element)
+        _INTERNED[(name, byteorder)] = element
     return element
 
 
 _BY_CODE = {f"{kind}{size}": name for name, (kind, size, _, _) in _SPECS.items()}
-_UNSUPPORTED_KINDS = {
+_UNSUPPORTED = {
     "O": "object arrays hold Python pointers, which cannot be mapped from a file",
-    "S": "byte strings are not supported yet",
-    "U": "unicode strings are not supported yet",
-    "V": "raw void items are not supported yet",
-    "M": "datetime64 is not supported yet",
-    "m": "timedelta64 is not supported yet",
+    "f12": "long double has no portable layout",
+    "f16": "long double has no portable layout",
+    "c24": "complex long double has no portable layout",
+    "c32": "complex long double has no portable layout",
 }
 
 
@@ -283,9 +367,9 @@ def lookup(descr: "str") -> "Element[Any]":
         element = _interned(descr, NATIVE_ORDER)
     else:
         byteorder, code = (descr[0], descr[1:]) if descr[:1] in ("<", ">", "|", "=") else ("=", descr)
-        name = _BY_CODE.get(code)
+        name = _BY_CODE.get(code) or _name_of(code)
         if name is None:
-            reason = _UNSUPPORTED_KINDS.get(code[:1], "not a dtype npymmap knows")
+            reason = _UNSUPPORTED.get(code, _UNSUPPORTED.get(code[:1], "not a dtype npymmap knows"))
             raise UnsupportedDtypeError(f"descr {descr!r:.80}: {reason}")
         element = _interned(name, NATIVE_ORDER if byteorder in ("=", "|") else byteorder)
     _LOOKUPS[descr] = element
@@ -293,6 +377,62 @@ def lookup(descr: "str") -> "Element[Any]":
 
 
 _LOOKUPS: "dict[str, Element[Any]]" = {}
+
+
+def _name_of(code: "str") -> "str | None":
+    """The element name of a string or time descr without its byte order: ``'U5'`` stays,
+    ``'M8[ns]'`` is ``'datetime64[ns]'``; ``None`` for anything else."""
+    if code[:1] in ("S", "U", "V"):
+        name = code
+    elif code[:2] in ("M8", "m8"):
+        name = ("datetime64" if code[0] == "M" else "timedelta64") + code[2:]
+    else:
+        return None
+    try:
+        _spec(name)
+    except UnsupportedDtypeError:
+        return None
+    return name
+
+
+def bytes_(width: "int") -> "Element[bytes]":
+    """NumPy's ``S<width>``: byte strings of at most ``width`` bytes, NUL-padded in the file;
+    items read as ``bytes`` with trailing NULs stripped. ``ValueError`` for a width under 1."""
+    element: "Element[bytes]" = _interned(f"S{_width(width)}", "|")
+    return element
+
+
+def str_(width: "int") -> "Element[str]":
+    """NumPy's ``U<width>``: strings of at most ``width`` characters stored as UTF-32 (either byte
+    order); items read as ``str`` with trailing NULs stripped. ``ValueError`` for a width under 1."""
+    element: "Element[str]" = _interned(f"U{_width(width)}", NATIVE_ORDER)
+    return element
+
+
+def void(width: "int") -> "Element[bytes]":
+    """NumPy's ``V<width>``: raw items of exactly ``width`` bytes, read as ``bytes``."""
+    element: "Element[bytes]" = _interned(f"V{_width(width)}", "|")
+    return element
+
+
+def datetime64(unit: "str" = "") -> "Element[int]":
+    """NumPy's ``datetime64[unit]`` (``'ns'``, ``'s'``, ``'D'``, ``'10ms'``, ...): items are int
+    counts of ``unit`` since 1970-01-01; NaT is the minimum int64. ``UnsupportedDtypeError`` for an
+    unknown unit."""
+    element: "Element[int]" = _interned(f"datetime64[{unit}]" if unit else "datetime64", NATIVE_ORDER)
+    return element
+
+
+def timedelta64(unit: "str" = "") -> "Element[int]":
+    """NumPy's ``timedelta64[unit]``: items are int counts of ``unit``; NaT is the minimum int64."""
+    element: "Element[int]" = _interned(f"timedelta64[{unit}]" if unit else "timedelta64", NATIVE_ORDER)
+    return element
+
+
+def _width(width: "int") -> "int":
+    if type(width) is not int or width < 1:
+        raise ValueError(f"width must be a positive int, got {width!r}")
+    return width
 
 
 bool_: "Element[bool]" = _interned("bool_", NATIVE_ORDER)
