@@ -530,20 +530,7 @@ def assert_refused(outcome: Outcome, path: Path, error: type[npymmap.NpyError], 
 # 1. The hostile corpus
 
 
-_COUNTER = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def hostile_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("hostile")
-
-
-@pytest.fixture
-def case_dir(hostile_base: Path) -> Path:
-    """A directory of this test's own (cheaper than tmp_path for hundreds of tests)."""
-    path = hostile_base / f"case{next(_COUNTER)}"
-    path.mkdir()
-    return path
+# Each test gets conftest's npy_dir: a directory of its own, cheaper than tmp_path for hundreds.
 
 
 def _open_in_mode(path: Path, mode: str, max_header_size: int) -> npymmap.NpyArray[Any]:
@@ -556,8 +543,8 @@ def _open_in_mode(path: Path, mode: str, max_header_size: int) -> npymmap.NpyArr
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
-def test_hostile_file_is_refused(case: Hostile, case_dir: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    original = case_dir / "hostile.npy"
+def test_hostile_file_is_refused(case: Hostile, npy_dir: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    original = npy_dir / "hostile.npy"
     original.write_bytes(case.data)
 
     read = attempt(lambda: npymmap.read_header(original, max_header_size=case.max_header_size))
@@ -572,7 +559,7 @@ def test_hostile_file_is_refused(case: Hostile, case_dir: Path, capfd: pytest.Ca
     assert original.read_bytes() == case.data
 
     for mode in MODES:
-        copy = case_dir / f"copy-{mode.replace('+', 'plus')}.npy"
+        copy = npy_dir / f"copy-{mode.replace('+', 'plus')}.npy"
         shutil.copyfile(original, copy)
         outcome = attempt(lambda: _open_in_mode(copy, mode, case.max_header_size))
         assert_refused(outcome, copy, case.error, case.fragment, f"open(mode={mode!r})")
@@ -645,8 +632,8 @@ ODD = _odd_files()
 
 
 @pytest.mark.parametrize("case", ODD, ids=[case.id for case in ODD])
-def test_odd_but_valid_header_reads_as_numpy_loads_it(case: Odd, case_dir: Path) -> None:
-    path = case_dir / "odd.npy"
+def test_odd_but_valid_header_reads_as_numpy_loads_it(case: Odd, npy_dir: Path) -> None:
+    path = npy_dir / "odd.npy"
     path.write_bytes(case.data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # NumPy warns about Python 2 headers
@@ -664,8 +651,8 @@ def test_odd_but_valid_header_reads_as_numpy_loads_it(case: Odd, case_dir: Path)
 # 3. Faults of the operating system stay OSError
 
 
-def test_missing_file_is_file_not_found(case_dir: Path) -> None:
-    path = case_dir / "missing.npy"
+def test_missing_file_is_file_not_found(npy_dir: Path) -> None:
+    path = npy_dir / "missing.npy"
     calls: list[tuple[str, Callable[[], Any]]] = [("read_header", lambda: npymmap.read_header(path))]
     calls += [(f"open({mode!r})", functools.partial(_open_in_mode, path, mode, 10000)) for mode in MODES]
     for what, call in calls:
@@ -676,8 +663,8 @@ def test_missing_file_is_file_not_found(case_dir: Path) -> None:
         assert not path.exists(), f"{what} created the file"
 
 
-def test_directory_is_an_os_error(case_dir: Path) -> None:
-    path = case_dir / "folder.npy"
+def test_directory_is_an_os_error(npy_dir: Path) -> None:
+    path = npy_dir / "folder.npy"
     path.mkdir()
     calls: list[tuple[str, Callable[[], Any]]] = [("read_header", lambda: npymmap.read_header(path))]
     calls += [(f"open({mode!r})", functools.partial(_open_in_mode, path, mode, 10000)) for mode in MODES]
