@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 
 ItemT = TypeVar("ItemT")
 
-# Values that fill a view rather than being read as a buffer of items.
+# Values that fill a view rather than being read as a buffer of items (bytes are a buffer of
+# numbers, but one value for string and time items).
 _SCALARS = (str, int, float, complex)
 _TEXT_SCALARS = (str, bytes, bytearray, memoryview)
 # Item formats array.array shares with memoryview (all but '?').
@@ -585,7 +586,14 @@ class NpyArray(Generic[ItemT]):
         if self.size == 0:
             return _nest([], 0, self._shape, self._strides) if self._shape else []
         low, high = self._span()
-        values = self._region.element.read(self._region.data, low, high - low)
+        element = self._region.element
+        if element.kind == "U" and not _is_contiguous(self._shape, self._strides):
+            # Decode only this view's items: one the view skips may not be valid UTF-32.
+            values: "list[Any]" = [None] * (high - low)
+            for position in self._positions():
+                values[position - low] = self._region.get(position)
+        else:
+            values = element.read(self._region.data, low, high - low)
         if not self._shape:
             return values[0]
         return _nest(values, self._start - low, self._shape, self._strides)
@@ -750,7 +758,7 @@ class WritableNpyArray(NpyArray[ItemT]):
                 values = _flatten(value.tolist(), value.shape)
         elif isinstance(value, (list, tuple)):
             values = _flatten(list(value), self._shape)
-        elif not isinstance(value, _SCALARS if element.kind not in "SUV" else _TEXT_SCALARS) and _has_buffer(value):
+        elif not isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) and _has_buffer(value):
             with memoryview(value) as source_view:
                 source_shape = tuple(source_view.shape or ())
                 if source_shape != self._shape and (source_view.ndim != 1 or len(source_view) != size):
@@ -761,15 +769,18 @@ class WritableNpyArray(NpyArray[ItemT]):
                     start = self._start * element.itemsize
                     region.data[start : start + self.nbytes] = source_view.cast("B")
                     return
-                values = _flatten(source_view.tolist(), source_shape)
+                values = _buffer_values(source_view)
         else:
             values = [value] * size
+        encoded = element.pack(values)  # every value converted before any byte is stored
+        itemsize = element.itemsize
         if contiguous:
-            element.write(region.data, self._start, values)
+            start = self._start * itemsize
+            region.data[start : start + len(encoded)] = encoded
         else:
-            setter = region.set
-            for position, item in zip(self._positions(), values):
-                setter(position, item)
+            data = region.data
+            for index, position in enumerate(self._positions()):
+                data[position * itemsize : (position + 1) * itemsize] = encoded[index * itemsize : (index + 1) * itemsize]
 
     def as_ctypes(self) -> "ctypes.Array[Any]":
         """A ctypes array over the items (zero-copy, writes go to the map), shaped like the array;
@@ -798,6 +809,33 @@ def _has_buffer(value: "object") -> "bool":
     except TypeError:
         return False
     return True
+
+
+def _buffer_values(view: "memoryview") -> "list[Any]":
+    """The items of a buffer in C order, as Python values; fixed-width strings (struct ``s``,
+    NumPy's ``w`` for UCS-4, ``x`` for raw void) are cut from its bytes."""
+    code = view.format.lstrip("@=<>!").lstrip("0123456789")
+    if code not in ("s", "w", "x"):
+        try:
+            return _flatten(view.tolist(), tuple(view.shape or ()))
+        except NotImplementedError:
+            raise TypeError(f"cannot read the items of a buffer of format {view.format!r}") from None
+    raw = view.tobytes()
+    width = view.itemsize
+    if code == "s":
+        return [raw[k : k + width].rstrip(b"\0") for k in range(0, len(raw), width)]
+    if code == "x":
+        return [raw[k : k + width] for k in range(0, len(raw), width)]
+    text = raw.decode(_utf32(view.format[:1]))
+    return [text[k : k + width // 4].rstrip("\0") for k in range(0, len(text), width // 4)]
+
+
+def _utf32(order: "str") -> "str":
+    if order in (">", "!"):
+        return "utf-32-be"
+    if order == "<":
+        return "utf-32-le"
+    return "utf-32-be" if NATIVE_ORDER == ">" else "utf-32-le"
 
 
 def _same_format(format: "str", element: "Element[Any]") -> "bool":

@@ -150,13 +150,14 @@ class Element(Generic[T]):
             return store_text
         import struct
 
-        pack_into = struct.Struct(self._struct_format(1)).pack_into
+        pack = struct.Struct(self._struct_format(1)).pack
 
         def store(i: "int", value: "T") -> "None":
             try:
-                pack_into(flat, i * size, *self._flatten_one(value))
+                packed = pack(*self._flatten_one(value))  # before any byte is stored
             except struct.error:
                 raise self._bad_value(value) from None
+            flat[i * size : (i + 1) * size] = packed
 
         return store
 
@@ -182,25 +183,35 @@ class Element(Generic[T]):
     def write(self, data: "memoryview", start: "int", values: "list[Any]") -> "None":
         """Store ``values`` as items ``start``, ``start + 1``, ... of ``data``; O(len(values)).
 
-        Errors as for :meth:`writer`; on error some leading items may already be stored.
+        All or nothing: every value is converted before any byte is stored. Errors as for
+        :meth:`writer`.
         """
+        encoded = self.pack(values)
+        data[start * self.itemsize : start * self.itemsize + len(encoded)] = encoded
+
+    def pack(self, values: "list[Any]") -> "bytes":
+        """The bytes of ``values`` as consecutive items; raises for the first value that cannot be
+        stored (``TypeError``, ``OverflowError`` or ``ValueError``) without storing anything."""
         if self.kind in "SUV":
-            encoded = b"".join(map(self._encode, values))
-            data[start * self.itemsize : start * self.itemsize + len(encoded)] = encoded
-            return
+            return b"".join(map(self._encode, values))
         import struct
 
-        if self._count == 2:
-            flat: "list[Any]" = []
-            for value in values:
-                flat.extend(self._flatten_one(value))
-            values = flat
+        numbers = values if self._count == 1 else [part for value in values for part in self._flatten_one(value)]
         try:
-            struct.pack_into(self._struct_format(len(values) // self._count), data, start * self.itemsize, *values)
+            return struct.pack(self._struct_format(len(values)), *numbers)
         except (struct.error, OverflowError, TypeError):
-            store = self.writer(self.flat(data))
-            for offset, value in enumerate(values if self._count == 1 else _pairs(values)):
-                store(start + offset, value)
+            pass  # convert each value as one store would: floats too large become inf, others raise
+        numbers = [part for value in values for part in self._flatten_one(value)]
+        try:
+            return struct.pack(self._struct_format(len(values)), *numbers)
+        except struct.error:
+            one = struct.Struct(self._struct_format(1))
+            for value in values:  # find the culprit, for an error that names it
+                try:
+                    one.pack(*self._flatten_one(value))
+                except struct.error:
+                    raise self._bad_value(value) from None
+            raise
 
     def _flatten_one(self, value: "Any") -> "tuple[Any, ...]":
         if isinstance(value, (str, bytes, bytearray)):
