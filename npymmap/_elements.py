@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     import ctypes
     from typing import Any, Callable
 
+    StructureT = TypeVar("StructureT", bound=ctypes.Structure)
+
 T = TypeVar("T")
 
 NATIVE_ORDER = "<" if sys.byteorder == "little" else ">"
@@ -93,6 +95,11 @@ class Element(Generic[T]):
             raise ValueError(f"byte order must be '<', '>', '=' or '|', got {byteorder!r}")
         element: "Element[T]" = _interned(self.name, byteorder)
         return element
+
+    def accepts(self, other: "Element[Any]") -> "bool":
+        """True when a file of element ``other`` can be opened as this element: the same NumPy
+        type (kind and size), in either byte order."""
+        return other.name == self.name
 
     @property
     def is_native(self) -> "bool":
@@ -362,15 +369,24 @@ _UNSUPPORTED = {
 }
 
 
-def lookup(descr: "str") -> "Element[Any]":
-    """The element for a dtype description: ``'<f8'``, ``'>i4'``, ``'|u1'``, ``'=c16'``, ``'f8'``
-    or a NumPy name such as ``'float64'`` (native order).
+def lookup(descr: "str | list[Any]") -> "Element[Any]":
+    """The element for a dtype description: ``'<f8'``, ``'>i4'``, ``'|u1'``, ``'=c16'``, ``'f8'``,
+    a NumPy name such as ``'float64'`` (native order), or a record's list of fields as a header
+    holds it (``[('x', '<f4'), ('y', '<f4')]``).
 
     ``'='`` and a missing order mean native order. Raises :class:`UnsupportedDtypeError` for a
     valid NumPy dtype npymmap cannot map (objects, long double, ...) and for anything else.
     """
+    if isinstance(descr, list):
+        key = repr(descr)
+        record = _RECORDS.get(key)
+        if record is None:
+            from ._records import RecordElement
+
+            record = _RECORDS[key] = RecordElement(descr)
+        return record
     if not isinstance(descr, str):
-        raise UnsupportedDtypeError(f"descr {descr!r:.80} is not a simple dtype string")
+        raise UnsupportedDtypeError(f"descr {descr!r:.80} is not a dtype description")
     element = _LOOKUPS.get(descr)
     if element is not None:
         return element
@@ -388,6 +404,7 @@ def lookup(descr: "str") -> "Element[Any]":
 
 
 _LOOKUPS: "dict[str, Element[Any]]" = {}
+_RECORDS: "dict[str, Element[Any]]" = {}
 
 
 def _name_of(code: "str") -> "str | None":
@@ -438,6 +455,20 @@ def timedelta64(unit: "str" = "") -> "Element[int]":
     """NumPy's ``timedelta64[unit]``: items are int counts of ``unit``; NaT is the minimum int64."""
     element: "Element[int]" = _interned(f"timedelta64[{unit}]" if unit else "timedelta64", NATIVE_ORDER)
     return element
+
+
+def record(structure: "type[StructureT]") -> "Element[StructureT]":
+    """The record element of your ``ctypes.Structure`` subclass: a file opened with it must hold
+    exactly its fields (names, types, offsets, byte order; gaps are NumPy's padding fields), and
+    its items are instances of your class — live views of the map in writable modes, copies in
+    read-only ones. ``create`` writes the matching NumPy record descr. Imports ctypes.
+
+    Raises ``TypeError`` for anything but a Structure subclass and :class:`UnsupportedDtypeError`
+    naming a field with no NumPy form (pointers, bit fields).
+    """
+    from ._records import record as record_of
+
+    return record_of(structure)
 
 
 def _width(width: "int") -> "int":

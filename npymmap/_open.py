@@ -148,11 +148,14 @@ def open(
     try:
         descr, shape, fortran_order, _, data_offset = read_fields(lambda n: os.read(fd, n), name, max_header_size)
         try:
-            file_element = lookup(descr)  # type: ignore[arg-type]  # a list: UnsupportedDtypeError
+            file_element = lookup(descr)
         except NpyError as error:
             raise type(error)(error.reason, name) from None
-        if element is not None and element.name != file_element.name:
-            raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.name}", name)
+        if element is not None:
+            if not element.accepts(file_element):
+                raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.descr}", name)
+            if element.kind == "V" and element.name == "record":
+                file_element = element  # a record(MyStruct) element: items are the user's class
         nbytes = _nbytes(shape, file_element, name)
         end = data_offset + nbytes
         # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
