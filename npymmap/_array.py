@@ -663,11 +663,14 @@ class NpyArray(Generic[ItemT]):
         writes showing in the map. npymmap never imports NumPy for this. The NumPy array holds
         its own export of the memory, which stays mapped until that array goes."""
         self._region.check_open()
-        itemsize = self._region.element.itemsize
+        element = self._region.element
+        itemsize = element.itemsize
+        record = isinstance(element.descr, list)
         return {
             "version": 3,
             "shape": self._shape,
-            "typestr": self._region.element.descr,
+            "typestr": f"|V{itemsize}" if record else element.descr,
+            **({"descr": element.descr} if record else {}),
             # A view of its own, never released by close(): while NumPy's array holds it, the
             # map cannot be closed under it (close then leaves the unmapping to that array).
             "data": self._region.data[:],

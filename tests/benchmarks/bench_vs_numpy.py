@@ -145,6 +145,17 @@ def main() -> None:
     )
     rows.append(compare("tolist() (whole file)", numpy_map.tolist, our_map.tolist, 1, rounds, "ms"))
 
+    records_path = os.path.join(folder, "records.npy")
+    records = np.zeros(1_000_000, dtype=[("id", "<i8"), ("score", "<f8")])
+    records["id"] = np.arange(1_000_000)
+    records["score"] = np.arange(1_000_000) / 3.0
+    np.save(records_path, records)
+    numpy_records = np.load(records_path, mmap_mode="r")
+    our_records = npymmap.open(records_path)
+    rows.append(
+        compare("records: tolist() (1M rows, 2 fields)", numpy_records.tolist, our_records.tolist, 1, rounds, "ms")
+    )
+
     source = array.array("d", range(4_000_000))
     fill_numpy = os.path.join(folder, "fill-numpy.npy")
     fill_ours = os.path.join(folder, "fill-ours.npy")
