@@ -207,3 +207,26 @@ def apply_chain(target: Any, chain: list[Key]) -> Any:
     for step in chain:
         target = target.T if step == "T" else target[step]
     return target
+
+
+def apply_same_writes(target: Any, fill: np.ndarray[Any, Any], scalar: Any, corner: Any, numpy_side: bool) -> None:
+    """Fill everything with ``fill``, then every other row with ``scalar`` and the last item with
+    ``corner``: npymmap (``numpy_side=False``) gets nested lists, NumPy an array (it cannot
+    broadcast ``[[], [], []]`` to (3, 0, 2))."""
+    shape = fill.shape
+    if numpy_side:
+        assign_like_numpy(target, Ellipsis, fill)
+    else:
+        target[...] = fill.tolist()
+    if fill.size == 0:
+        return
+    if shape:
+        if numpy_side:
+            assign_like_numpy(target, (slice(None, None, 2), Ellipsis), scalar)
+        else:
+            target[::2, ...] = scalar
+    last = (-1,) * len(shape)
+    if numpy_side:
+        assign_like_numpy(target, last, corner)
+    else:
+        target[last] = corner

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import (
+    apply_same_writes,
     ByteOrder,
     ELEMENT_IDS,
     ELEMENTS,
@@ -34,29 +35,9 @@ import npymmap
 
 
 def same_writes(target: Any, dtype: np.dtype[Any], shape: tuple[int, ...], numpy_side: bool) -> None:
-    """Fill everything, then overwrite every other row with a scalar and the last item.
-
-    npymmap gets nested lists; NumPy gets an array (it cannot broadcast ``[[], [], []]`` to (3, 0, 2)).
-    """
-    size = math.prod(shape)
-    fill = np.array(python_values(dtype, size, offset=2), dtype=dtype).reshape(shape)
-    if numpy_side:
-        assign_like_numpy(target, Ellipsis, fill)
-    else:
-        target[...] = fill.tolist()
-    if size == 0:
-        return
+    fill = np.array(python_values(dtype, math.prod(shape), offset=2), dtype=dtype).reshape(shape)
     scalar, corner = python_values(dtype, 2, offset=5)
-    if shape:
-        if numpy_side:
-            assign_like_numpy(target, (slice(None, None, 2), Ellipsis), scalar)
-        else:
-            target[::2, ...] = scalar
-    last = (-1,) * len(shape)
-    if numpy_side:
-        assign_like_numpy(target, last, corner)
-    else:
-        target[last] = corner
+    apply_same_writes(target, fill, scalar, corner, numpy_side)
 
 
 @pytest.mark.parametrize("version", [None, *VERSIONS], ids=["auto", *VERSION_IDS])

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from conftest import (
+    apply_same_writes,
     LAYOUT_IDS,
     LAYOUTS,
     VERSION_IDS,
@@ -449,27 +450,9 @@ def test_asarray_of_stepped_views_matches_numpys_views(npy_dir: Path, element: n
 
 
 def same_writes(target: Any, dtype: np.dtype[Any], shape: tuple[int, ...], numpy_side: bool) -> None:
-    """Fill everything, then overwrite every other row with a scalar and the last item.
-    ``target`` is npymmap's array, or NumPy's memmap (its int64 view for times)."""
-    size = math.prod(shape)
-    fill = oracle(make_array(dtype, shape, False, offset=2))
-    if numpy_side:
-        assign_like_numpy(target, Ellipsis, fill)
-    else:
-        target[...] = fill.tolist()
-    if size == 0:
-        return
+    """``target`` is npymmap's array, or NumPy's memmap (its int64 view for times)."""
     scalar, corner = values(dtype, 2, offset=5)
-    if shape:
-        if numpy_side:
-            assign_like_numpy(target, (slice(None, None, 2), Ellipsis), scalar)
-        else:
-            target[::2, ...] = scalar
-    last = (-1,) * len(shape)
-    if numpy_side:
-        assign_like_numpy(target, last, corner)
-    else:
-        target[last] = corner
+    apply_same_writes(target, oracle(make_array(dtype, shape, False, offset=2)), scalar, corner, numpy_side)
 
 
 @pytest.mark.parametrize("version", VERSIONS, ids=VERSION_IDS)
