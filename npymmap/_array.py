@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Buffer, Self, Unpack
 
+    from ._base import Descr
     from ._elements import Element
 
     Axis = Union[int, slice, ellipsis]
@@ -127,21 +128,20 @@ class Region:
 
     def get(self, position: "int") -> "Any":
         """The value of item ``position``. (This first call binds the element's reader.)"""
-        self._bind()
+        self.get = self.element.reader(self._flat())  # type: ignore[method-assign, assignment]
         return self.get(position)
 
     def set(self, position: "int", value: "Any") -> "None":
         """Store ``value`` as item ``position``. (This first call binds the element's writer.)"""
-        self._bind()
+        self.set = _read_only_set if self.data.readonly else self.element.writer(self._flat())  # type: ignore[method-assign, assignment]
         self.set(position, value)
 
-    def _bind(self) -> "None":
-        """Put the element's reader and writer in place of :meth:`get` and :meth:`set`."""
+    def _flat(self) -> "memoryview":
+        """The view the element's reader and writer work on, tracked for release on close."""
         flat = self.element.flat(self.data)
         if flat is not self.data:
             self.track(flat)
-        self.get = self.element.reader(flat)  # type: ignore[method-assign, assignment]
-        self.set = self.element.writer(flat) if not self.data.readonly else _read_only_set  # type: ignore[method-assign, assignment]
+        return flat
 
     def track(self, view: "memoryview") -> "None":
         """Remember a memoryview made of this region, to release it on close.
@@ -408,8 +408,8 @@ class NpyArray(Generic[ItemT]):
         return self._region.element
 
     @property
-    def descr(self) -> "str":
-        """The dtype description, as in the header (``'<f8'``)."""
+    def descr(self) -> "Descr":
+        """The dtype description, as in the header (``'<f8'``, or a record's list of fields)."""
         return self._region.element.descr
 
     @property
@@ -759,9 +759,9 @@ class WritableNpyArray(NpyArray[ItemT]):
                 return
             if values is None:
                 values = _flatten(value.tolist(), value.shape)
-        elif isinstance(value, (list, tuple)):
-            values = _flatten(list(value), self._shape)
-        elif not isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) and _has_buffer(value):
+        elif isinstance(value, list) or isinstance(value, tuple) and element.name != "record":
+            values = _flatten(list(value), self._shape)  # (a tuple is one record's value)
+        elif element.name != "record" and not isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) and _has_buffer(value):
             with memoryview(value) as source_view:
                 source_shape = tuple(source_view.shape or ())
                 if source_shape != self._shape and (source_view.ndim != 1 or len(source_view) != size):

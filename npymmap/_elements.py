@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     import ctypes
     from typing import Any, Callable
 
+    from ._base import Descr
+
     StructureT = TypeVar("StructureT", bound=ctypes.Structure)
 
 T = TypeVar("T")
@@ -53,6 +55,8 @@ class Element(Generic[T]):
 
     __slots__ = ("name", "kind", "itemsize", "byteorder", "descr", "unit", "_code", "_count", "_cast", "_ctype")
 
+    descr: "Descr"  # a str, or a list of fields for a record
+
     def __init__(self, name: "str", byteorder: "str") -> "None":
         kind, itemsize, code, ctype, unit = _spec(name)
         self.name = name
@@ -80,7 +84,7 @@ class Element(Generic[T]):
             call = f"npymmap.{self.name}"
         return call if self.byteorder in ("|", NATIVE_ORDER) else f"{call}.newbyteorder({self.byteorder!r})"
 
-    def __reduce__(self) -> "tuple[Callable[[str], Element[Any]], tuple[str]]":
+    def __reduce__(self) -> "tuple[Callable[[Descr], Element[Any]], tuple[Descr]]":
         return (lookup, (self.descr,))
 
     def newbyteorder(self, byteorder: "str") -> "Element[T]":

@@ -40,7 +40,7 @@ class _Field:
             count *= n
         self.count = count
         # NumPy reads an unnamed void field as padding: no value of its own, zeros when written.
-        self.padding = not name and element is not None and element.kind == "V" and not shape
+        self.padding = not name and element is not None and element.kind == "V"
 
     @property
     def itemsize(self) -> "int":
@@ -72,7 +72,7 @@ class RecordElement(Element["Any"]):
         self.kind = "V"
         self.itemsize = sum(field.itemsize for field in fields)
         self.byteorder = orders[0] if orders else "|"
-        self.descr = descr  # type: ignore[assignment]
+        self.descr = descr
         self.unit = ""
         self._code = "V"
         self._count = 1
@@ -229,6 +229,9 @@ def _read_field(field: "_Field", values: "Iterator[Any]") -> "Any":
 
 
 def _shaped(items: "list[Any]", shape: "tuple[int, ...]") -> "list[Any]":
+    """``items`` (C order) as nested lists of ``shape``; an axis of 0 gives empty lists."""
+    if not items:
+        return [_shaped([], shape[1:]) for _ in range(shape[0])] if len(shape) > 1 else []
     for size in reversed(shape[1:]):
         items = [items[i : i + size] for i in range(0, len(items), size)]
     return items
@@ -294,6 +297,8 @@ def _field_ctype(element: "Element[Any]", swapped: "bool", name: "str") -> "Any"
         return ctypes.c_uint32 * (element.itemsize // 4)
     if element.kind == "b":
         return ctypes.c_uint8 if swapped else ctypes.c_bool  # swapped structures take no c_bool
+    if element.kind == "f" and element.itemsize == 2:
+        return ctypes.c_uint16  # ctypes has no float16: the item's attribute is the raw half bits
     special = _CTYPES_OF_KIND.get((element.kind, element.itemsize))
     if special is not None:
         return getattr(ctypes, special)
@@ -318,7 +323,8 @@ def record(structure: "type[StructureT]") -> "Element[StructureT]":
     """
     import ctypes
 
-    if not (isinstance(structure, type) and issubclass(structure, ctypes.Structure)):
+    bases = (ctypes.Structure, ctypes.BigEndianStructure, ctypes.LittleEndianStructure)
+    if not (isinstance(structure, type) and issubclass(structure, ctypes.Structure)) or structure in bases:
         raise TypeError(f"record() takes a ctypes.Structure subclass, not {structure!r:.60}")
     element: "Element[StructureT]" = RecordElement(_descr_of(structure), structure)
     return element
@@ -330,9 +336,12 @@ def _descr_of(structure: "type[ctypes.Structure]") -> "list[Any]":
     little = ctypes.LittleEndianStructure
     big = ctypes.BigEndianStructure
     order = "<" if issubclass(structure, little) and little is not ctypes.Structure else ">" if issubclass(structure, big) and big is not ctypes.Structure else NATIVE_ORDER
+    fields = [entry for cls in reversed(structure.__mro__) for entry in cls.__dict__.get("_fields_", ())]
+    if not fields:
+        raise UnsupportedDtypeError(f"{structure.__name__} has no fields to map")
     descr: "list[Any]" = []
     end = 0
-    for entry in structure._fields_:
+    for entry in fields:
         if len(entry) != 2:
             raise UnsupportedDtypeError(f"record field {entry[0]!r}: bit fields have no NumPy form")
         name: "str" = entry[0]

@@ -48,7 +48,7 @@ def check_elements(p: str) -> None:
     assert_type(npymmap.float64.newbyteorder(">"), Element[float])
     assert_type(npymmap.uint16.newbyteorder("<"), Element[int])
     assert_type(npymmap.float64.name, str)
-    assert_type(npymmap.float64.descr, str)
+    assert_type(npymmap.float64.descr, str | list[tuple[Any, ...]])  # a list for records
     assert_type(npymmap.float64.itemsize, int)
     assert_type(npymmap.float64.is_native, bool)
 
@@ -119,7 +119,7 @@ def check_iteration_and_views(a: NpyArray[float], w: WritableNpyArray[float]) ->
     assert_type(a.size, int)
     assert_type(a.nbytes, int)
     assert_type(a.element, Element[float])
-    assert_type(a.descr, str)
+    assert_type(a.descr, str | list[tuple[Any, ...]])
     assert_type(a.fortran_order, bool)
     assert_type(a.mode, str)
     assert_type(a.path, str | None)
