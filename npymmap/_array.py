@@ -128,11 +128,13 @@ class Region:
 
     def get(self, position: "int") -> "Any":
         """The value of item ``position``. (This first call binds the element's reader.)"""
+        self.check_open()
         self.get = self.element.reader(self._flat())  # type: ignore[method-assign, assignment]
         return self.get(position)
 
     def set(self, position: "int", value: "Any") -> "None":
         """Store ``value`` as item ``position``. (This first call binds the element's writer.)"""
+        self.check_open()
         self.set = _read_only_set if self.data.readonly else self.element.writer(self._flat())  # type: ignore[method-assign, assignment]
         self.set(position, value)
 
