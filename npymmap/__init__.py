@@ -31,7 +31,7 @@ from ._elements import (
     void,
 )
 from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
-from ._open import create, open, read_header
+from ._open import create, open, open_buffer, open_npz, read_header
 
 __version__ = "0.1.0"
 
@@ -59,6 +59,8 @@ __all__ = [
     "int64",
     "lookup",
     "open",
+    "open_buffer",
+    "open_npz",
     "read_header",
     "record",
     "str_",

@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from typing import Any, Literal, TypeVar, Union
 
     T = TypeVar("T")
+    from typing_extensions import Buffer
+
+    from ._npz import NpzFile
+
+    from ._base import Descr
+
     StrPath = Union[str, "os.PathLike[str]"]
     WritableMode = Literal["r+", "c"]
 
@@ -147,15 +153,7 @@ def open(
     mapping = None
     try:
         descr, shape, fortran_order, _, data_offset = read_fields(lambda n: os.read(fd, n), name, max_header_size)
-        try:
-            file_element = lookup(descr)
-        except NpyError as error:
-            raise type(error)(error.reason, name) from None
-        if element is not None:
-            if not element.accepts(file_element):
-                raise DtypeMismatchError(f"file holds {file_element.descr} ({file_element.name}), not {element.descr}", name)
-            if element.kind == "V" and element.name == "record":
-                file_element = element  # a record(MyStruct) element: items are the user's class
+        file_element = _element_of(descr, element, name)
         nbytes = _nbytes(shape, file_element, name)
         end = data_offset + nbytes
         # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
@@ -181,6 +179,103 @@ def open(
     if mode != "r+":
         os.close(fd)
     return cls._root(region, shape, fortran_order, mode)
+
+
+def _element_of(descr: "Descr", element: "Element[Any] | None", name: "str") -> "Element[Any]":
+    """The element of a header's descr, checked against the one the caller asked for."""
+    try:
+        found = lookup(descr)
+    except NpyError as error:
+        raise type(error)(error.reason, name) from None
+    if element is None:
+        return found
+    if not element.accepts(found):
+        raise DtypeMismatchError(f"file holds {found.descr} ({found.name}), not {element.descr}", name)
+    return element if element.name == "record" else found  # record(MyStruct): items are the user's class
+
+
+@overload
+def open_buffer(
+    buffer: "Buffer", element: "Element[T]", *, mode: 'Literal["r"]' = ..., max_header_size: "int" = ...
+) -> "NpyArray[T]": ...
+
+
+@overload
+def open_buffer(buffer: "Buffer", element: "Element[T]", *, mode: 'Literal["r+"]', max_header_size: "int" = ...) -> "WritableNpyArray[T]": ...
+
+
+@overload
+def open_buffer(buffer: "Buffer", element: "None" = ..., *, mode: 'Literal["r"]' = ..., max_header_size: "int" = ...) -> "NpyArray[Any]": ...
+
+
+@overload
+def open_buffer(buffer: "Buffer", element: "None" = ..., *, mode: 'Literal["r+"]', max_header_size: "int" = ...) -> "WritableNpyArray[Any]": ...
+
+
+def open_buffer(
+    buffer: "Buffer", element: "Element[Any] | None" = None, *, mode: "str" = "r", max_header_size: "int" = 10000
+) -> "NpyArray[Any]":
+    """An array over the ``.npy`` image held in any buffer — ``bytes``, ``bytearray``, an ``mmap``
+    you made, ``multiprocessing.shared_memory.SharedMemory.buf`` — without copying it.
+
+    ``mode="r"`` reads; ``"r+"`` writes into the buffer, which must be writable (else
+    ``TypeError``). Validation and errors are :func:`open`'s, with ``<buffer>`` for the path.
+    ``close()`` releases npymmap's views of the buffer; the buffer itself is yours. O(header).
+    """
+    if mode not in ("r", "r+"):
+        raise ValueError(f"mode must be 'r' or 'r+' for a buffer, got {mode!r}")
+    if element is not None:
+        _check_element(element)
+    name = "<buffer>"
+    view = memoryview(buffer)
+    if not view.c_contiguous:
+        raise ValueError("the buffer must be C-contiguous")
+    view = view.cast("B") if view.format != "B" or view.ndim != 1 else view
+    if mode == "r+" and view.readonly:
+        raise TypeError("mode 'r+' needs a writable buffer (bytearray, mmap, shared memory, ...)")
+    position = 0
+
+    def read(count: "int") -> "bytes":
+        nonlocal position
+        chunk = view[position : position + count].tobytes()
+        position += len(chunk)
+        return chunk
+
+    descr, shape, fortran_order, _, data_offset = read_fields(read, name, max_header_size)
+    found = _element_of(descr, element, name)
+    nbytes = _nbytes(shape, found, name)
+    if len(view) < data_offset + nbytes:
+        raise NpyFormatError(
+            f"buffer is truncated: the header's shape {shape} needs {data_offset + nbytes} bytes, the buffer has {len(view)}",
+            name,
+        )
+    data = view[data_offset : data_offset + nbytes]
+    region = Region(data if mode == "r+" else data.toreadonly(), found, name)
+    cls = WritableNpyArray if mode == "r+" else NpyArray
+    return cls._root(region, shape, fortran_order, mode)
+
+
+@overload
+def open_npz(path: "StrPath", *, mode: 'Literal["r"]' = ...) -> "NpzFile[NpyArray[Any]]": ...
+
+
+@overload
+def open_npz(path: "StrPath", *, mode: "WritableMode") -> "NpzFile[WritableNpyArray[Any]]": ...
+
+
+def open_npz(path: "StrPath", *, mode: "str" = "r") -> "NpzFile[Any]":
+    """Map the stored (uncompressed) members of a ``.npz`` archive — what ``numpy.savez``
+    writes, ZIP64 included — in place: a read-only mapping of member name (without ``.npy``) to
+    arrays, usable as a context manager. Modes as :func:`open` (``'r'``, ``'r+'``, ``'c'``).
+
+    Opening a member costs O(1) time and memory whatever its size. A compressed member raises
+    :class:`NpyError` saying so; ``archive.read(name)`` loads it into memory instead. A file that
+    is not a zip archive, or whose member data lies outside it, raises :class:`NpyFormatError`.
+    Imports :mod:`zipfile` on first use.
+    """
+    from ._npz import open_npz as open_archive
+
+    return open_archive(_name(path), mode)
 
 
 def _region(

@@ -1,0 +1,221 @@
+"""``.npz`` archives: stored (uncompressed) members mapped in place, where ``numpy.load`` copies.
+
+The archive is mapped once; each stored member is an array over its own slice of that map, so
+opening a member costs its header, whatever its size. :mod:`zipfile` reads the central directory
+(ZIP64 included); the member's data starts after its local header, whose name and extra fields
+may differ in length from the central directory's, so that header is read from the map.
+"""
+
+import zipfile
+
+from ._array import NpyArray, Region, WritableNpyArray
+from ._base import TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar
+from ._header import read_fields
+from ._open import _element_of, _extra_flags, _nbytes
+
+if TYPE_CHECKING:
+    import mmap
+    from typing import Any, Iterator
+
+    from typing_extensions import Self
+
+ArrayT = TypeVar("ArrayT", bound="NpyArray[Any]")
+
+_LOCAL_HEADER = b"PK\x03\x04"
+
+
+class NpzFile(Generic[ArrayT]):
+    """A read-only mapping of member name (without ``.npy``) to the member's array.
+
+    Arrays are made on first access and share the archive's map; :meth:`close` (or leaving a
+    ``with`` block) closes them all. A compressed member cannot be mapped: indexing it raises
+    :class:`NpyError`, and :meth:`read` loads it into memory instead.
+    """
+
+    def __init__(self, path: "str", archive: "zipfile.ZipFile", mapping: "mmap.mmap | None", mode: "str") -> "None":
+        self.path = path
+        self.mode = mode
+        self._archive = archive
+        self._map = mapping
+        self._members = {info.filename[:-4]: info for info in archive.infolist() if info.filename.endswith(".npy")}
+        self._arrays: "dict[str, ArrayT]" = {}
+        self._regions: "list[Region]" = []
+        self._written: "list[tuple[zipfile.ZipInfo, int, int]]" = []  # members mapped writable (r+)
+        self.closed = False
+
+    def __repr__(self) -> "str":
+        return f"<npymmap.NpzFile {self.path!r} mode={self.mode!r} members={list(self._members)!r}>"
+
+    def __len__(self) -> "int":
+        return len(self._members)
+
+    def __iter__(self) -> "Iterator[str]":
+        return iter(self._members)
+
+    def __contains__(self, name: "object") -> "bool":
+        return name in self._members
+
+    def keys(self) -> "list[str]":
+        """The member names, without ``.npy``, in archive order."""
+        return list(self._members)
+
+    def __getitem__(self, name: "str") -> "ArrayT":
+        """The member's array, mapped in place. ``KeyError`` for no such member; :class:`NpyError`
+        for a compressed member or one whose bytes are not a valid ``.npy``."""
+        if self.closed:
+            raise ValueError(f"{self.path}: archive is closed")
+        array = self._arrays.get(name)
+        if array is None:
+            array = self._arrays[name] = self._open_member(name)
+        return array
+
+    def _open_member(self, name: "str") -> "ArrayT":
+        info = self._members[name]
+        where = f"{self.path}::{info.filename}"
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise NpyError(
+                f"member is compressed (method {info.compress_type}) and cannot be mapped; "
+                "NpzFile.read(name) loads it into memory",
+                where,
+            )
+        if self._map is None:
+            raise NpyFormatError("member data lies outside the archive", where)
+        size = len(self._map)
+        start = info.header_offset
+        local = self._map[start : start + 30]
+        if len(local) < 30 or local[:4] != _LOCAL_HEADER:
+            raise NpyFormatError(f"no local file header at byte {start}", where)
+        begin = start + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        end = begin + info.file_size
+        if end > size:
+            raise NpyFormatError(f"member data ends at byte {end}, past the archive's {size}", where)
+        view = memoryview(self._map)[begin:end]
+        position = 0
+
+        def read(count: "int") -> "bytes":
+            nonlocal position
+            chunk = view[position : position + count].tobytes()
+            position += len(chunk)
+            return chunk
+
+        descr, shape, fortran_order, _, data_offset = read_fields(read, where)
+        element = _element_of(descr, None, where)
+        nbytes = _nbytes(shape, element, where)
+        if data_offset + nbytes > len(view):
+            raise NpyFormatError(
+                f"member is truncated: the header's shape {shape} needs {data_offset + nbytes} bytes, "
+                f"the member has {len(view)}",
+                where,
+            )
+        data = view[data_offset : data_offset + nbytes]
+        view.release()
+        if self.mode == "r+":
+            self._written.append((info, begin, end))
+        region = Region(data, element, where)
+        self._regions.append(region)
+        cls = NpyArray if self.mode == "r" else WritableNpyArray
+        return cls._root(region, shape, fortran_order, self.mode)  # type: ignore[return-value]
+
+    def read(self, name: "str") -> "NpyArray[Any]":
+        """The member loaded into memory (decompressed if need be): a read-only array over a copy.
+
+        For compressed members, which cannot be mapped. ``KeyError`` for no such member.
+        """
+        from ._open import open_buffer
+
+        info = self._members[name]
+        try:
+            raw = self._archive.read(info)
+        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as error:
+            raise NpyFormatError(f"cannot read member: {error}", f"{self.path}::{info.filename}") from None
+        return open_buffer(raw)
+
+    def flush(self) -> "None":
+        """Write changed pages of the archive to disk (mode ``'r+'``); else nothing."""
+        if self.closed:
+            raise ValueError(f"{self.path}: archive is closed")
+        if self.mode == "r+" and self._map is not None:
+            self._update_checksums()
+            self._map.flush()
+
+    def _update_checksums(self) -> "None":
+        """Store the CRC-32 of every member mapped writable in its local header, its data
+        descriptor if it has one, and the central directory, so zip readers (``numpy.load``)
+        accept the changed bytes."""
+        import zlib
+
+        mapping = self._map
+        assert mapping is not None
+        records = _central_records(mapping, self._archive)
+        for info, begin, end in self._written:
+            crc = zlib.crc32(memoryview(mapping)[begin:end]).to_bytes(4, "little")
+            mapping[info.header_offset + 14 : info.header_offset + 18] = crc
+            if info.flag_bits & 0x08:  # a data descriptor after the data, signature optional
+                at = end + 4 if mapping[end : end + 4] == b"PK\x07\x08" else end
+                mapping[at : at + 4] = crc
+            record = records[id(info)]
+            mapping[record + 16 : record + 20] = crc
+
+    def close(self) -> "None":
+        """Flush, close every member array, unmap the archive. Idempotent."""
+        if self.closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self.closed = True
+            for region in self._regions:
+                region.close()
+            self._regions = []
+            self._arrays = {}
+            if self._map is not None:
+                try:
+                    self._map.close()
+                except BufferError:
+                    pass  # a member's memory is still exported to the user's own object
+            self._archive.close()
+
+    def __enter__(self) -> "Self":
+        return self
+
+    def __exit__(self, *exc_info: "object") -> "None":
+        self.close()
+
+
+def _central_records(mapping: "mmap.mmap", archive: "zipfile.ZipFile") -> "dict[int, int]":
+    """The offset of each member's central directory record, by ``id`` of its ZipInfo."""
+    offsets = {}
+    position = archive.start_dir
+    for info in archive.infolist():
+        if mapping[position : position + 4] != b"PK\x01\x02":
+            raise NpyFormatError(f"central directory record of {info.filename} not where expected", archive.filename)
+        offsets[id(info)] = position
+        lengths = mapping[position + 28 : position + 34]
+        position += 46 + sum(int.from_bytes(lengths[k : k + 2], "little") for k in (0, 2, 4))
+    return offsets
+
+
+def open_npz(path: "str", mode: "str") -> "NpzFile[Any]":
+    """See :func:`npymmap.open_npz`."""
+    import mmap
+    import os
+
+    access = {"r": mmap.ACCESS_READ, "r+": mmap.ACCESS_WRITE, "c": mmap.ACCESS_COPY}.get(mode)
+    if access is None:
+        raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
+    try:
+        archive = zipfile.ZipFile(path)
+    except OSError:
+        raise
+    except Exception as error:  # zipfile raises many types on a damaged archive
+        raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
+    try:
+        fd = os.open(path, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | _extra_flags())
+        try:
+            mapping = mmap.mmap(fd, 0, access=access) if os.fstat(fd).st_size else None
+        finally:
+            os.close(fd)
+    except BaseException:
+        archive.close()
+        raise
+    return NpzFile(path, archive, mapping, mode)
