@@ -156,6 +156,19 @@ def main() -> None:
         compare("records: tolist() (1M rows, 2 fields)", numpy_records.tolist, our_records.tolist, 1, rounds, "ms")
     )
 
+    archive_path = os.path.join(folder, "archive.npz")
+    np.savez(archive_path, big=np.zeros(32 * 1024 * 1024, dtype=np.float64))  # a 256 MiB member
+
+    def numpy_member() -> None:
+        with np.load(archive_path) as archive:
+            archive["big"]
+
+    def our_member() -> None:
+        with npymmap.open_npz(archive_path) as archive:
+            archive["big"]
+
+    rows.append(compare(".npz: open a 256 MiB stored member", numpy_member, our_member, 1, 3, "ms"))
+
     source = array.array("d", range(4_000_000))
     fill_numpy = os.path.join(folder, "fill-numpy.npy")
     fill_ours = os.path.join(folder, "fill-ours.npy")
