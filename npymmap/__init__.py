@@ -31,11 +31,12 @@ from ._elements import (
     void,
 )
 from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
-from ._open import create, open, open_buffer, open_npz, read_header
+from ._open import append_to, create, open, open_buffer, open_npz, read_header
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "append_to",
     "DtypeMismatchError",
     "Element",
     "Header",

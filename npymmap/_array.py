@@ -824,6 +824,14 @@ def _buffer_values(view: "memoryview") -> "list[Any]":
         try:
             return _flatten(view.tolist(), tuple(view.shape or ()))
         except NotImplementedError:
+            pass  # a format memoryview cannot read, such as another byte order: struct can
+        import struct
+
+        try:
+            if struct.calcsize(view.format) != view.itemsize or len(code) != 1:
+                raise struct.error
+            return [value for (value,) in struct.iter_unpack(view.format, view.tobytes())]
+        except struct.error:
             raise TypeError(f"cannot read the items of a buffer of format {view.format!r}") from None
     raw = view.tobytes()
     width = view.itemsize
@@ -848,7 +856,7 @@ def _same_format(format: "str", element: "Element[Any]") -> "bool":
     import struct
 
     order, code = (format[0], format[1:]) if format[0] in ("<", ">", "!", "=", "@") else ("@", format)
-    if _FORMAT_KINDS.get(code) != element.kind:
+    if _FORMAT_KINDS.get(code) != ("i" if element.kind in "Mm" else element.kind):  # times are int64
         return False
     try:
         itemsize = struct.calcsize(order + code[-1]) * (2 if code[0] == "Z" else 1)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
     from typing_extensions import Buffer
 
+    from ._grow import Appender
     from ._npz import NpzFile
 
     from ._base import Descr
@@ -276,6 +277,21 @@ def open_npz(path: "StrPath", *, mode: "str" = "r") -> "NpzFile[Any]":
     from ._npz import open_npz as open_archive
 
     return open_archive(_name(path), mode)
+
+
+def append_to(path: "StrPath") -> "Appender":
+    """Open a ``.npy`` file to grow it in place along its growth axis (axis 0 in C order, the
+    last axis in Fortran order); use as a context manager, or call ``close()``.
+
+    ``append(rows)`` writes rows after the data at file speed; ``flush()`` fsyncs them, then
+    rewrites the shape in the header's spare space — the data never moves, and a crash before the
+    header is rewritten leaves a file that reads as the old array. Works for every element and
+    for files NumPy wrote. Raises :class:`NpyFormatError` for a 0-d file, one with bytes after
+    its data, or a header with no room for the new shape.
+    """
+    from ._grow import Appender
+
+    return Appender(_name(path))
 
 
 def _region(

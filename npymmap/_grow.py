@@ -1,0 +1,163 @@
+"""Growing a ``.npy`` file in place: rows appended along the growth axis, the header rewritten in
+the spare space NumPy leaves for it, the data never rewritten.
+
+Order of writes makes a crash harmless: new rows go after the data and are flushed (``fsync``)
+before the header's new shape is written, so an interrupted append leaves a file that reads as the
+old array (with ignored bytes after it).
+"""
+
+import os
+
+from ._array import NpyArray, _buffer_values, _flatten, _same_format
+from ._base import TYPE_CHECKING, NpyFormatError
+from ._header import read_fields
+from ._open import _element_of, _extra_flags, _nbytes
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from typing_extensions import Self
+
+    from ._elements import Element
+
+
+class Appender:
+    """Appends rows to a ``.npy`` file opened for growth (see :func:`npymmap.append_to`).
+
+    A row is one step along the growth axis: axis 0 of a C-order file, the last axis of a
+    Fortran-order one (so a 1-d file grows by items). :meth:`append` writes at file speed and
+    keeps the header as it was; :meth:`flush` makes the rows durable, then records the new shape;
+    :meth:`close` flushes.
+    """
+
+    def __init__(self, path: "str") -> "None":
+        self.path = path
+        self._fd = os.open(path, os.O_RDWR | _extra_flags())
+        try:
+            self._read_header()
+        except BaseException:
+            os.close(self._fd)
+            raise
+        self.closed = False
+
+    def _read_header(self) -> "None":
+        fd = self._fd
+        descr, shape, fortran, version, data_offset = read_fields(lambda n: os.read(fd, n), self.path)
+        if not shape:
+            raise NpyFormatError("a 0-d array has no axis to grow", self.path)
+        self.element: "Element[Any]" = _element_of(descr, None, self.path)
+        self.fortran_order = fortran
+        self.version = version
+        self.data_offset = data_offset
+        self._shape = shape
+        row_shape = shape[:-1] if fortran and len(shape) > 1 else shape[1:]
+        self.row_shape: "tuple[int, ...]" = row_shape
+        self._row_bytes = _nbytes(row_shape, self.element, self.path)
+        end = data_offset + _nbytes(shape, self.element, self.path)
+        size = os.fstat(fd).st_size
+        if size != end:
+            raise NpyFormatError(
+                f"file is {size} bytes where its header says {end}: only a file ending at its data can grow",
+                self.path,
+            )
+        self._end = end
+        self._written = self._shape[-1 if fortran and len(shape) > 1 else 0]
+
+    @property
+    def shape(self) -> "tuple[int, ...]":
+        """The shape including rows appended so far (the header catches up at :meth:`flush`)."""
+        shape = list(self._shape)
+        shape[-1 if self.fortran_order and len(shape) > 1 else 0] = self._written
+        return tuple(shape)
+
+    def append(self, rows: "Any") -> "int":
+        """Write ``rows`` after the data and return how many rows that was. ``rows`` is a buffer
+        of whole rows (copied as is when its format and byte order are the file's, e.g. an
+        ``array.array`` or NumPy array; ``bytes`` and ``bytearray`` are taken as rows already in
+        the file's format), an npymmap array, or a list of rows (nested lists of the row shape;
+        plain values for a 1-d file). All or nothing: a bad value raises before any byte is
+        written. O(size of rows)."""
+        if self.closed:
+            raise ValueError(f"{self.path}: appender is closed")
+        raw = self._encode(rows)
+        if self._row_bytes == 0:
+            raise NpyFormatError("rows of this shape hold no bytes, so their count cannot be told", self.path)
+        if len(raw) % self._row_bytes:
+            raise ValueError(f"{len(raw)} bytes are not whole rows of {self._row_bytes} bytes")
+        self._write_all(raw, self._end)
+        self._end += len(raw)
+        count = len(raw) // self._row_bytes
+        self._written += count
+        return count
+
+    def _write_all(self, data: "bytes", offset: "int") -> "None":
+        written = 0
+        while written < len(data):
+            os.lseek(self._fd, offset + written, os.SEEK_SET)
+            written += os.write(self._fd, data[written:])
+
+    def _encode(self, rows: "Any") -> "bytes":
+        element = self.element
+        if isinstance(rows, NpyArray):
+            if rows.element is element or rows.element == element:
+                return rows.tobytes()
+            rows = rows.tolist()
+        if isinstance(rows, (list, tuple)) and not (element.name == "record" and isinstance(rows, tuple)):
+            values = [value for row in rows for value in _flatten(row, self.row_shape)]
+            return element.pack(values)
+        try:
+            view = memoryview(rows)
+        except (TypeError, ValueError):  # NumPy refuses to export some dtypes (datetime64)
+            raise TypeError(f"cannot append {type(rows).__name__}; give a buffer, an array or a list of rows") from None
+        with view:
+            if view.c_contiguous and (view.format in ("B", "c") or _same_format(view.format, element)):
+                return view.tobytes()  # bytes are taken as rows already in the file's format
+            return element.pack(_buffer_values(view))
+
+    def flush(self) -> "None":
+        """Make appended rows durable, then write the new shape into the header in place.
+
+        Raises :class:`NpyFormatError` if the new shape's digits do not fit the header's spare
+        space (NumPy leaves room for 21 digits, so only files written elsewhere run out).
+        """
+        if self.closed:
+            raise ValueError(f"{self.path}: appender is closed")
+        os.fsync(self._fd)
+        shape = self.shape
+        if shape == self._shape:
+            return
+        from ._header import format_header
+
+        text = format_header(self.element.descr, self.fortran_order, shape, self.version)[0]
+        self._write_all(_fit_header(text, self.data_offset, self.path), 0)
+        os.fsync(self._fd)
+        self._shape = shape
+
+    def close(self) -> "None":
+        """Flush and close the file. Idempotent."""
+        if self.closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self.closed = True
+            os.close(self._fd)
+
+    def __enter__(self) -> "Self":
+        return self
+
+    def __exit__(self, *exc_info: "object") -> "None":
+        self.close()
+
+
+def _fit_header(text: "bytes", data_offset: "int", path: "str") -> "bytes":
+    """The header bytes NumPy would write for the new shape, re-padded to end exactly at
+    ``data_offset`` so the data does not move; ``NpyFormatError`` if it does not fit."""
+    prefix_length = 10 if text[6:8] == b"\x01\x00" else 12
+    body = text[prefix_length:].rstrip(b" \n")
+    room = data_offset - prefix_length
+    if len(body) + 1 > room:
+        raise NpyFormatError(f"the new shape does not fit in the header's {room} bytes", path)
+    length = room.to_bytes(prefix_length - 8, "little")
+    return text[:8] + length + body + b" " * (room - len(body) - 1) + b"\n"
+
