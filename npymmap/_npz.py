@@ -89,6 +89,8 @@ class NpzFile(Generic[ArrayT]):
         end = begin + info.file_size
         if end > size:
             raise NpyFormatError(f"member data ends at byte {end}, past the archive's {size}", where)
+        if end > self._archive.start_dir:
+            raise NpyFormatError(f"member data runs into the central directory at byte {self._archive.start_dir}", where)
         view = memoryview(self._map)[begin:end]
         position = 0
 
@@ -121,14 +123,24 @@ class NpzFile(Generic[ArrayT]):
 
         For compressed members, which cannot be mapped. ``KeyError`` for no such member.
         """
+        import errno
+
         from ._open import open_buffer
 
         info = self._members[name]
+        where = f"{self.path}::{info.filename}"
         try:
             raw = self._archive.read(info)
-        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as error:
-            raise NpyFormatError(f"cannot read member: {error}", f"{self.path}::{info.filename}") from None
-        return open_buffer(raw)
+        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError) as error:
+            raise NpyFormatError(f"cannot read member: {error}", where) from None
+        except OSError as error:
+            if error.errno != errno.EINVAL:
+                raise
+            raise NpyFormatError(f"cannot read member: its offset is invalid ({error})", where) from None
+        try:
+            return open_buffer(raw)
+        except NpyError as error:
+            raise type(error)(error.reason, where) from None
 
     def flush(self) -> "None":
         """Write changed pages of the archive to disk (mode ``'r+'``); else nothing."""
