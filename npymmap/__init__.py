@@ -31,7 +31,7 @@ from ._elements import (
     void,
 )
 from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
-from ._open import append_to, create, open, open_buffer, open_npz, read_header
+from ._open import append_to, create, create_npz, open, open_buffer, open_npz, read_header
 
 __version__ = "0.1.0"
 
@@ -50,6 +50,7 @@ __all__ = [
     "complex64",
     "complex128",
     "create",
+    "create_npz",
     "datetime64",
     "float16",
     "float32",

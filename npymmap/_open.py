@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from ._grow import Appender
     from ._npz import NpzFile
+    from ._npz_writer import NpzWriter
 
     from ._base import Descr
 
@@ -277,6 +278,19 @@ def open_npz(path: "StrPath", *, mode: "str" = "r") -> "NpzFile[Any]":
     from ._npz import open_npz as open_archive
 
     return open_archive(_name(path), mode)
+
+
+def create_npz(path: "StrPath", *, overwrite: "bool" = False) -> "NpzWriter":
+    """Write a ``.npz`` archive a member at a time: ``add(name, element, shape)`` gives a new
+    zero-filled member mapped writable (as :func:`create` does for a file), with its data aligned
+    to 64 bytes in the archive; ``close()`` (or leaving a ``with`` block) writes the central
+    directory and links the archive into place, readable by ``numpy.load`` and mappable by
+    :func:`open_npz`. An exception in the ``with`` block, or ``abandon()``, leaves no archive.
+    An existing file is ``FileExistsError`` at close unless ``overwrite=True``.
+    """
+    from ._npz_writer import NpzWriter
+
+    return NpzWriter(_name(path), overwrite)
 
 
 def append_to(path: "StrPath") -> "Appender":

@@ -48,3 +48,12 @@ def check_open_npz(p: str) -> None:
         writable["x"][0] = 1.0
         writable.flush()
         writable.close()
+
+
+def check_npz_writer(p: str) -> None:
+    with npymmap.create_npz(p) as writer:
+        assert_type(writer.add("x", npymmap.float64, (3,)), npymmap.WritableNpyArray[float])
+        assert_type(writer.add("s", npymmap.str_(4), 2), npymmap.WritableNpyArray[str])
+    with npymmap.append_to(p) as grower:
+        assert_type(grower.append([1.0]), int)
+        assert_type(grower.shape, tuple[int, ...])

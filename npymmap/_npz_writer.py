@@ -1,0 +1,188 @@
+"""Writing ``.npz`` archives a member at a time, each member mapped and filled in place.
+
+The archive is built under a temporary name beside the target. Each member is a stored (not
+compressed) ZIP64 entry whose ``.npy`` bytes start at a multiple of 64 in the archive, so its data
+is aligned too (the ``.npy`` header pads to 64). A member is an array mapped over its bytes, made
+by the same machinery as :func:`npymmap.create`. :meth:`NpzWriter.close` records every member's
+CRC-32 and size, writes the central directory, fsyncs and links the archive into place; until
+then no file has the target's name, so a failure leaves nothing NumPy would half-read.
+"""
+
+import os
+import struct
+
+from ._array import Region, WritableNpyArray
+from ._base import TYPE_CHECKING, MAX_DIMENSIONS
+from ._header import format_header
+from ._open import _check_element, _extra_flags, _nbytes, _publish
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from typing_extensions import Self
+
+    from ._elements import Element
+
+    T = TypeVar("T")
+
+_ALIGN = 64
+_ZIP64_EXTRA = struct.Struct("<HHQQ")  # id 1, size 16: uncompressed and compressed sizes
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_PADDING_ID = 0x4E50  # "NP": an extra field zip readers skip, holding the alignment padding
+
+
+class NpzWriter:
+    """Adds members to a new ``.npz`` archive (see :func:`npymmap.create_npz`)."""
+
+    def __init__(self, path: "str", overwrite: "bool") -> "None":
+        self.path = path
+        self._overwrite = overwrite
+        folder, base = os.path.split(os.path.abspath(path))
+        self._temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        try:
+            self._fd = os.open(self._temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
+        except OSError as error:
+            error.filename = path
+            raise
+        self._end = 0
+        self._members: "list[tuple[bytes, int, int, int]]" = []  # name, header offset, data start, size
+        self._regions: "list[Region]" = []
+        self.closed = False
+
+    def add(
+        self, name: "str", element: "Element[T]", shape: "int | tuple[int, ...]", *, fortran_order: "bool" = False
+    ) -> "WritableNpyArray[T]":
+        """A new zero-filled member ``name.npy``, mapped writable: fill it through the array.
+
+        Raises ``ValueError`` for a repeated name or a bad shape (nothing is written then);
+        ``OSError`` for OS failures, after which the writer can only be closed or abandoned.
+        """
+        import mmap
+
+        if self.closed:
+            raise ValueError(f"{self.path}: writer is closed")
+        _check_element(element)
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape) or len(shape) > MAX_DIMENSIONS:
+            raise ValueError(f"shape must be a tuple of at most {MAX_DIMENSIONS} non-negative ints, got {shape!r}")
+        filename = f"{name}.npy".encode()
+        if any(member[0] == filename for member in self._members):
+            raise ValueError(f"the archive already has a member {name!r}")
+        header, _ = format_header(element.descr, fortran_order, shape)
+        nbytes = _nbytes(shape, element, self.path)
+        size = len(header) + nbytes
+        start = self._end
+        bare = _LOCAL.size + len(filename) + _ZIP64_EXTRA.size
+        padding = -(start + bare + 4) % _ALIGN + 4  # a padding field is at least its 4-byte head
+        local = _local_header(filename, 0, size, padding)
+        data_start = start + len(local)
+        _write_at(self._fd, local + header, start)
+        self._end = data_start + size
+        os.ftruncate(self._fd, self._end)
+        self._members.append((filename, start, data_start, size))
+        offset = data_start + len(header)
+        if not nbytes:
+            region = Region(memoryview(bytearray()), element, f"{self.path}::{name}.npy")
+        else:
+            granularity = mmap.ALLOCATIONGRANULARITY
+            base = offset - offset % granularity
+            mapping = mmap.mmap(self._fd, offset + nbytes - base, access=mmap.ACCESS_WRITE, offset=base)
+            region = Region(memoryview(mapping)[offset - base :], element, f"{self.path}::{name}.npy", mapping)
+        self._regions.append(region)
+        return WritableNpyArray._root(region, shape, fortran_order, "w+")
+
+    def close(self) -> "None":
+        """Finish the archive: member CRCs and sizes, the central directory, fsync, then link it
+        into place (``FileExistsError`` if the path exists and ``overwrite`` was not given: the
+        temporary file is removed). Closes every member array. Idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            for region in self._regions:
+                region.close()
+            self._finish()
+            os.fsync(self._fd)
+            _publish(self._temporary, self.path, self._overwrite)
+        except BaseException:
+            self._discard()
+            raise
+        os.close(self._fd)
+
+    def abandon(self) -> "None":
+        """Close every member array and remove the unfinished archive: no file is made."""
+        if not self.closed:
+            self.closed = True
+            for region in self._regions:
+                region.close()
+            self._discard()
+
+    def _discard(self) -> "None":
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+        if os.path.exists(self._temporary):
+            os.unlink(self._temporary)
+
+    def _finish(self) -> "None":
+        import zlib
+
+        directory = []
+        for filename, header_offset, data_start, size in self._members:
+            crc = 0
+            position = 0
+            while position < size:
+                os.lseek(self._fd, data_start + position, os.SEEK_SET)
+                chunk = os.read(self._fd, min(1 << 24, size - position))
+                crc = zlib.crc32(chunk, crc)
+                position += len(chunk)
+            _write_at(self._fd, crc.to_bytes(4, "little"), header_offset + 14)
+            extra = struct.pack("<HHQQQ", 1, 24, size, size, header_offset)
+            directory.append(
+                _CENTRAL.pack(
+                    b"PK\x01\x02", 45, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                    len(filename), len(extra), 0, 0, 0, 0, 0xFFFFFFFF,
+                )
+                + filename
+                + extra
+            )
+        central = b"".join(directory)
+        start = self._end
+        count = len(self._members)
+        zip64_end = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(central), start)
+        locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, start + len(central), 1)
+        end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, min(count, 0xFFFF), min(count, 0xFFFF), 0xFFFFFFFF, 0xFFFFFFFF, 0)
+        _write_at(self._fd, central + zip64_end + locator + end, start)
+
+    def __enter__(self) -> "Self":
+        return self
+
+    def __exit__(self, kind: "object", error: "object", trace: "object") -> "None":
+        if kind is None:
+            self.close()
+        else:
+            self.abandon()
+
+
+def _write_at(fd: "int", data: "bytes", offset: "int") -> "None":
+    written = 0
+    while written < len(data):
+        os.lseek(fd, offset + written, os.SEEK_SET)
+        written += os.write(fd, data[written:])
+
+
+def _local_header(filename: "bytes", crc: "int", size: "int", padding: "int") -> "bytes":
+    extra = _ZIP64_EXTRA.pack(1, 16, size, size) + struct.pack("<HH", _PADDING_ID, padding - 4) + bytes(padding - 4)
+    return (
+        _LOCAL.pack(b"PK\x03\x04", 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(filename), len(extra))
+        + filename
+        + extra
+    )
+
+
+def create_npz(path: "str", overwrite: "bool") -> "NpzWriter":
+    """See :func:`npymmap.create_npz`."""
+    return NpzWriter(path, overwrite)
