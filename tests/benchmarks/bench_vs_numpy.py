@@ -169,6 +169,28 @@ def main() -> None:
 
     rows.append(compare(".npz: open a 256 MiB stored member", numpy_member, our_member, 1, 3, "ms"))
 
+    grown_numpy = os.path.join(folder, "grown-numpy.npy")
+    grown_ours = os.path.join(folder, "grown-ours.npy")
+    gigabyte = np.ones((1024, 131072))  # 1 GiB of float64, 1 MiB a row
+    chunk = gigabyte[:1].tobytes()
+
+    def numpy_save() -> None:
+        np.save(grown_numpy, gigabyte)
+        descriptor = os.open(grown_numpy, os.O_RDONLY)
+        os.fsync(descriptor)
+        os.close(descriptor)
+
+    def our_append() -> None:
+        np.save(grown_ours, np.zeros((0, 131072)))
+        with npymmap.append_to(grown_ours) as grower:
+            for _ in range(1024):
+                grower.append(chunk)
+
+    rows.append(compare("grow 1 GiB: 1 MiB appends + fsync (np.save + fsync)", numpy_save, our_append, 1, 3, "ms"))
+    os.unlink(grown_numpy)
+    os.unlink(grown_ours)
+    del gigabyte
+
     source = array.array("d", range(4_000_000))
     fill_numpy = os.path.join(folder, "fill-numpy.npy")
     fill_ours = os.path.join(folder, "fill-ours.npy")
