@@ -266,8 +266,17 @@ def _flat_parts(value: "Any", shape: "tuple[int, ...]") -> "list[Any]":
     return level
 
 
+def _ctypes() -> "Any":
+    """The ctypes module, or :class:`UnsupportedDtypeError` on an interpreter built without it."""
+    try:
+        import ctypes
+    except ImportError as error:
+        raise UnsupportedDtypeError(f"record items are ctypes Structures, and the ctypes module is missing: {error}") from None
+    return ctypes
+
+
 def _make_structure(record: "RecordElement") -> "type[ctypes.Structure]":
-    import ctypes
+    ctypes = _ctypes()
 
     big = record.byteorder == ">" if NATIVE_ORDER == "<" else record.byteorder != "<"
     base = (ctypes.BigEndianStructure if NATIVE_ORDER == "<" else ctypes.LittleEndianStructure) if big else ctypes.Structure
@@ -321,8 +330,7 @@ def record(structure: "type[StructureT]") -> "Element[StructureT]":
     Gaps between fields become padding, as NumPy writes aligned records. Raises
     :class:`UnsupportedDtypeError` naming a field npymmap cannot describe (pointers, bit fields).
     """
-    import ctypes
-
+    ctypes = _ctypes()
     bases = (ctypes.Structure, ctypes.BigEndianStructure, ctypes.LittleEndianStructure)
     if not (isinstance(structure, type) and issubclass(structure, ctypes.Structure)) or structure in bases:
         raise TypeError(f"record() takes a ctypes.Structure subclass, not {structure!r:.60}")
