@@ -16,7 +16,6 @@ import itertools
 import math
 import warnings
 from pathlib import Path
-from types import EllipsisType
 from typing import Any, Literal, Union
 
 import numpy as np
@@ -70,7 +69,7 @@ LAYOUTS = [False, True]
 LAYOUT_IDS = ["C", "F"]
 
 # One step of a view chain: "T" for the transpose, else an index.
-Key = Union[str, tuple[Union[int, slice, EllipsisType], ...]]
+Key = Union[str, tuple[Union[int, slice, "ellipsis"], ...]]  # types.EllipsisType is 3.10+
 
 
 def element_and_dtype(
