@@ -8,10 +8,9 @@ may differ in length from the central directory's, so that header is read from t
 
 import zipfile
 
-from ._array import NpyArray, Region, WritableNpyArray
+from ._array import NpyArray, Region
 from ._base import TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar
-from ._header import read_fields
-from ._open import _element_of, _extra_flags, _nbytes
+from ._open import _array_in, _extra_flags
 
 if TYPE_CHECKING:
     import mmap
@@ -91,32 +90,12 @@ class NpzFile(Generic[ArrayT]):
             raise NpyFormatError(f"member data ends at byte {end}, past the archive's {size}", where)
         if end > self._archive.start_dir:
             raise NpyFormatError(f"member data runs into the central directory at byte {self._archive.start_dir}", where)
-        view = memoryview(self._map)[begin:end]
-        position = 0
-
-        def read(count: "int") -> "bytes":
-            nonlocal position
-            chunk = view[position : position + count].tobytes()
-            position += len(chunk)
-            return chunk
-
-        descr, shape, fortran_order, _, data_offset = read_fields(read, where)
-        element = _element_of(descr, None, where)
-        nbytes = _nbytes(shape, element, where)
-        if data_offset + nbytes > len(view):
-            raise NpyFormatError(
-                f"member is truncated: the header's shape {shape} needs {data_offset + nbytes} bytes, "
-                f"the member has {len(view)}",
-                where,
-            )
-        data = view[data_offset : data_offset + nbytes]
-        view.release()
+        with memoryview(self._map) as whole:
+            array = _array_in(whole[begin:end], where, "member", None, self.mode, 10000)
+        self._regions.append(array._region)
         if self.mode == "r+":
             self._written.append((info, begin, end))
-        region = Region(data, element, where)
-        self._regions.append(region)
-        cls = NpyArray if self.mode == "r" else WritableNpyArray
-        return cls._root(region, shape, fortran_order, self.mode)  # type: ignore[return-value]
+        return array  # type: ignore[return-value]
 
     def read(self, name: "str") -> "NpyArray[Any]":
         """The member loaded into memory (decompressed if need be): a read-only array over a copy.

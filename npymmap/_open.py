@@ -235,6 +235,15 @@ def open_buffer(
     view = view.cast("B") if view.format != "B" or view.ndim != 1 else view
     if mode == "r+" and view.readonly:
         raise TypeError("mode 'r+' needs a writable buffer (bytearray, mmap, shared memory, ...)")
+    return _array_in(view, "<buffer>", "buffer", element, mode, max_header_size)
+
+
+def _array_in(
+    view: "memoryview", name: "str", noun: "str", element: "Element[Any] | None", mode: "str", max_header_size: "int"
+) -> "NpyArray[Any]":
+    """The array whose ``.npy`` image is ``view`` (1-d bytes): the header parsed from it, the data
+    a zero-copy slice of it, writable when ``mode`` is not ``'r'``. ``name`` is the path errors
+    give, ``noun`` what the image is (``'buffer'``, ``'member'``)."""
     position = 0
 
     def read(count: "int") -> "bytes":
@@ -248,12 +257,12 @@ def open_buffer(
     nbytes = _nbytes(shape, found, name)
     if len(view) < data_offset + nbytes:
         raise NpyFormatError(
-            f"buffer is truncated: the header's shape {shape} needs {data_offset + nbytes} bytes, the buffer has {len(view)}",
+            f"{noun} is truncated: the header's shape {shape} needs {data_offset + nbytes} bytes, the {noun} has {len(view)}",
             name,
         )
     data = view[data_offset : data_offset + nbytes]
-    region = Region(data if mode == "r+" else data.toreadonly(), found, name)
-    cls = WritableNpyArray if mode == "r+" else NpyArray
+    region = Region(data.toreadonly() if mode == "r" else data, found, name)
+    cls = NpyArray if mode == "r" else WritableNpyArray
     return cls._root(region, shape, fortran_order, mode)
 
 
