@@ -122,7 +122,8 @@ def info(paths: "list[str]", as_json: "bool") -> "int":
         return failed
     for entry in report:
         print(entry["path"] + (f"::{entry['member']}" if "member" in entry else ""))
-        print(f"  descr        {entry['descr']!r}  {entry['type']}")
+        descr = entry["descr"] if isinstance(entry["descr"], str) else repr(entry["descr"])
+        print(f"  descr        {descr}  {entry['type']}")
         print(f"  shape        {tuple(entry['shape'])}")
         print(f"  order        {'Fortran' if entry['fortran_order'] else 'C'}")
         print(f"  version      {entry['version'][0]}.{entry['version'][1]}")

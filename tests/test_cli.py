@@ -70,7 +70,7 @@ def test_info_describes_npy_files_and_npz_members(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == str(made["ints"])
-    assert "  descr        '>i4'  big-endian int32" in lines
+    assert "  descr        >i4  big-endian int32" in lines
     assert "  shape        (3, 4)" in lines
     assert f"{made['archive']}::a" in lines and f"{made['archive']}::s" in lines
     assert "  size         176 bytes" in lines
