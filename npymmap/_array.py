@@ -751,16 +751,14 @@ class WritableNpyArray(NpyArray[ItemT]):
         size = self.size
         contiguous = _is_contiguous(self._shape, self._strides)
         if isinstance(value, NpyArray):
-            source = value.tobytes() if value.element is element else None
-            values = None if source is not None else _flatten(value.tolist(), value.shape)
             if value.shape != self._shape:
                 raise ValueError(f"cannot assign an array of shape {value.shape} to a view of shape {self._shape}")
-            if source is not None and contiguous:
+            if value.element is element and contiguous:
+                source = value.tobytes()
                 start = self._start * element.itemsize
                 region.data[start : start + len(source)] = source
                 return
-            if values is None:
-                values = _flatten(value.tolist(), value.shape)
+            values = _flatten(value.tolist(), value.shape)
         elif isinstance(value, list) or isinstance(value, tuple) and element.name != "record":
             values = _flatten(list(value), self._shape)  # (a tuple is one record's value)
         elif element.name != "record" and not isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) and _has_buffer(value):

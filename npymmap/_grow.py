@@ -11,7 +11,7 @@ import os
 from ._array import NpyArray, _buffer_values, _flatten, _same_format
 from ._base import TYPE_CHECKING, NpyFormatError
 from ._header import read_fields
-from ._open import _element_of, _extra_flags, _nbytes
+from ._open import _element_of, _extra_flags, _nbytes, _write_at
 
 if TYPE_CHECKING:
     from typing import Any
@@ -50,7 +50,8 @@ class Appender:
         self.version = version
         self.data_offset = data_offset
         self._shape = shape
-        row_shape = shape[:-1] if fortran and len(shape) > 1 else shape[1:]
+        self._axis = len(shape) - 1 if fortran else 0  # the growth axis
+        row_shape = shape[: self._axis] + shape[self._axis + 1 :]
         self.row_shape: "tuple[int, ...]" = row_shape
         self._row_bytes = _nbytes(row_shape, self.element, self.path)
         end = data_offset + _nbytes(shape, self.element, self.path)
@@ -61,14 +62,12 @@ class Appender:
                 self.path,
             )
         self._end = end
-        self._written = self._shape[-1 if fortran and len(shape) > 1 else 0]
+        self._written = shape[self._axis]
 
     @property
     def shape(self) -> "tuple[int, ...]":
         """The shape including rows appended so far (the header catches up at :meth:`flush`)."""
-        shape = list(self._shape)
-        shape[-1 if self.fortran_order and len(shape) > 1 else 0] = self._written
-        return tuple(shape)
+        return self._shape[: self._axis] + (self._written,) + self._shape[self._axis + 1 :]
 
     def append(self, rows: "Any") -> "int":
         """Write ``rows`` after the data and return how many rows that was. ``rows`` is a buffer
@@ -84,22 +83,16 @@ class Appender:
             raise NpyFormatError("rows of this shape hold no bytes, so their count cannot be told", self.path)
         if len(raw) % self._row_bytes:
             raise ValueError(f"{len(raw)} bytes are not whole rows of {self._row_bytes} bytes")
-        self._write_all(raw, self._end)
+        _write_at(self._fd, raw, self._end)
         self._end += len(raw)
         count = len(raw) // self._row_bytes
         self._written += count
         return count
 
-    def _write_all(self, data: "bytes", offset: "int") -> "None":
-        written = 0
-        while written < len(data):
-            os.lseek(self._fd, offset + written, os.SEEK_SET)
-            written += os.write(self._fd, data[written:])
-
     def _encode(self, rows: "Any") -> "bytes":
         element = self.element
         if isinstance(rows, NpyArray):
-            if rows.element is element or rows.element == element:
+            if rows.element == element:
                 return rows.tobytes()
             rows = rows.tolist()
         if isinstance(rows, (list, tuple)) and not (element.name == "record" and isinstance(rows, tuple)):
@@ -129,7 +122,7 @@ class Appender:
         from ._header import format_header
 
         text = format_header(self.element.descr, self.fortran_order, shape, self.version)[0]
-        self._write_all(_fit_header(text, self.data_offset, self.path), 0)
+        _write_at(self._fd, _fit_header(text, self.data_offset, self.path), 0)
         os.fsync(self._fd)
         self._shape = shape
 

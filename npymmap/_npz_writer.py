@@ -12,9 +12,9 @@ import os
 import struct
 
 from ._array import Region, WritableNpyArray
-from ._base import TYPE_CHECKING, MAX_DIMENSIONS
+from ._base import TYPE_CHECKING
 from ._header import format_header
-from ._open import _check_element, _extra_flags, _nbytes, _publish
+from ._open import _check_element, _nbytes, _publish, _shape_of, _temporary_beside, _write_at
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -38,13 +38,7 @@ class NpzWriter:
     def __init__(self, path: "str", overwrite: "bool") -> "None":
         self.path = path
         self._overwrite = overwrite
-        folder, base = os.path.split(os.path.abspath(path))
-        self._temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-        try:
-            self._fd = os.open(self._temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
-        except OSError as error:
-            error.filename = path
-            raise
+        self._temporary, self._fd = _temporary_beside(path)
         self._end = 0
         self._members: "list[tuple[bytes, int, int, int]]" = []  # name, header offset, data start, size
         self._regions: "list[Region]" = []
@@ -63,10 +57,7 @@ class NpzWriter:
         if self.closed:
             raise ValueError(f"{self.path}: writer is closed")
         _check_element(element)
-        if isinstance(shape, int) and not isinstance(shape, bool):
-            shape = (shape,)
-        if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape) or len(shape) > MAX_DIMENSIONS:
-            raise ValueError(f"shape must be a tuple of at most {MAX_DIMENSIONS} non-negative ints, got {shape!r}")
+        shape = _shape_of(shape)
         filename = f"{name}.npy".encode()
         if any(member[0] == filename for member in self._members):
             raise ValueError(f"the archive already has a member {name!r}")
@@ -165,13 +156,6 @@ class NpzWriter:
             self.close()
         else:
             self.abandon()
-
-
-def _write_at(fd: "int", data: "bytes", offset: "int") -> "None":
-    written = 0
-    while written < len(data):
-        os.lseek(fd, offset + written, os.SEEK_SET)
-        written += os.write(fd, data[written:])
 
 
 def _local_header(filename: "bytes", crc: "int", size: "int", padding: "int") -> "bytes":

@@ -347,12 +347,7 @@ def create(
     atomically. Raises ``ValueError`` for a bad shape or version, ``OSError`` for OS failures
     (the temporary file is removed). O(header) time.
     """
-    if isinstance(shape, int) and not isinstance(shape, bool):
-        shape = (shape,)
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
-        raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
-    if len(shape) > MAX_DIMENSIONS:
-        raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
+    shape = _shape_of(shape)
     if type(fortran_order) is not bool:
         raise ValueError(f"fortran_order must be a bool, got {fortran_order!r}")
     _check_element(element)
@@ -362,18 +357,10 @@ def create(
     name = _name(path)
     header, version = format_header(element.descr, fortran_order, shape, version)
     nbytes = _nbytes(shape, element, name)
-    folder, base = os.path.split(os.path.abspath(name))
-    temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
-    except OSError as error:
-        error.filename = name  # the folder's fault, named by the file asked for
-        raise
+    temporary, fd = _temporary_beside(name)
     region = None
     try:
-        written = 0
-        while written < len(header):
-            written += os.write(fd, header[written:])
+        _write_at(fd, header, 0)
         os.ftruncate(fd, len(header) + nbytes)
         mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
         region = _region(mapping, len(header), nbytes, element, name, fd)
@@ -387,6 +374,42 @@ def create(
             os.unlink(temporary)
         raise
     return WritableNpyArray._root(region, shape, fortran_order, "w+")
+
+
+def _shape_of(shape: "int | tuple[int, ...]") -> "tuple[int, ...]":
+    """``shape`` as a tuple of non-negative ints (an int is a 1-d shape); ``ValueError`` for
+    anything else or more than 64 dimensions."""
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
+    if len(shape) > MAX_DIMENSIONS:
+        raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
+    return shape
+
+
+def _temporary_beside(name: "str") -> "tuple[str, int]":
+    """A new file, opened for writing, under a temporary name in ``name``'s folder (so it can be
+    linked or renamed into place atomically); its path and descriptor."""
+    import os
+
+    folder, base = os.path.split(os.path.abspath(name))
+    temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        return temporary, os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
+    except OSError as error:
+        error.filename = name  # the folder's fault, named by the file asked for
+        raise
+
+
+def _write_at(fd: "int", data: "bytes", offset: "int") -> "None":
+    """Write all of ``data`` at byte ``offset`` of the file (lseek and write: portable)."""
+    import os
+
+    written = 0
+    while written < len(data):
+        os.lseek(fd, offset + written, os.SEEK_SET)
+        written += os.write(fd, data[written:])
 
 
 def _publish(temporary: "str", name: "str", overwrite: "bool") -> "None":
