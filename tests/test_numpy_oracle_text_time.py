@@ -715,41 +715,6 @@ def test_open_with_the_same_element_in_either_byte_order_works(
             assert a.tobytes() == arr.tobytes()
 
 
-@pytest.mark.parametrize(
-    ("file_descr", "asked"),
-    [
-        ("<U6", npymmap.str_(5)),
-        (">U4", npymmap.str_(5)),
-        ("|S6", npymmap.bytes_(5)),
-        ("|S5", npymmap.str_(5)),
-        ("|S4", npymmap.void(4)),
-        ("|V4", npymmap.bytes_(4)),
-        ("<U1", npymmap.bytes_(4)),
-        ("<M8[us]", npymmap.datetime64("ns")),
-        (">M8[us]", npymmap.datetime64("ns")),
-        ("<M8[ns]", npymmap.timedelta64("ns")),
-        ("<m8[ns]", npymmap.datetime64("ns")),
-        ("<M8[ns]", npymmap.datetime64()),
-        ("<M8", npymmap.datetime64("ns")),
-        ("<M8[10s]", npymmap.datetime64("s")),
-        ("<M8[ns]", npymmap.int64),
-        ("<i8", npymmap.datetime64("ns")),
-        ("|u1", npymmap.bytes_(1)),
-        ("|S1", npymmap.uint8),
-    ],
-)
-def test_opening_with_the_wrong_element_raises_dtype_mismatch(
-    npy_dir: Path, file_descr: str, asked: npymmap.Element[Any]
-) -> None:
-    path = str(npy_dir / "data.npy")
-    np.save(path, np.zeros(3, dtype=file_descr))
-    for mode in ("r", "r+", "c"):
-        with pytest.raises(npymmap.DtypeMismatchError) as raised:
-            npymmap.open(path, asked, mode=mode)
-        assert isinstance(raised.value, ValueError)
-        assert isinstance(raised.value, npymmap.NpyError)
-
-
 # ---------------------------------------------------------------------------------------------
 # 6. Descrs npymmap does not know.
 
