@@ -672,7 +672,7 @@ class NpyArray(Generic[ItemT]):
             "version": 3,
             "shape": self._shape,
             "typestr": f"|V{itemsize}" if record else element.descr,
-            **({"descr": element.descr} if record else {}),
+            **({"descr": element.interface_descr()} if record else {}),
             # A view of its own, never released by close(): while NumPy's array holds it, the
             # map cannot be closed under it (close then leaves the unmapping to that array).
             "data": self._region.data[:],

@@ -105,6 +105,10 @@ class Element(Generic[T]):
         type (kind and size), in either byte order."""
         return other.name == self.name
 
+    def interface_descr(self) -> "Any":
+        """This element as NumPy's ``__array_interface__`` describes it (records override it)."""
+        return self.descr
+
     @property
     def is_native(self) -> "bool":
         """True when items are stored in this machine's byte order (always for one-byte items)."""

@@ -104,6 +104,34 @@ class RecordElement(Element["Any"]):
 
     # -- values -----------------------------------------------------------------------------------
 
+    def interface_descr(self) -> "Any":
+        """The record for ``__array_interface__``: NumPy's list descr when it has no padding,
+        else NumPy's dict form (names, formats, offsets, itemsize, titles; nested records
+        alike), which keeps padding as gaps. NumPy turns every unnamed field of a list descr
+        into a void field of its own ('f1', ...), so the list cannot carry padding."""
+        if not self._padded():
+            return self.descr
+        names: "list[str]" = []
+        formats: "list[Any]" = []
+        offsets: "list[int]" = []
+        titles: "list[str | None]" = []
+        offset = 0
+        for field in self.fields:
+            if not field.padding:
+                form = field.record.interface_descr() if field.record is not None else field.element.descr  # type: ignore[union-attr]
+                names.append(field.name)
+                formats.append((form, field.shape) if field.shape else form)
+                offsets.append(offset)
+                titles.append(field.title)
+            offset += field.itemsize
+        spec = {"names": names, "formats": formats, "offsets": offsets, "itemsize": self.itemsize}
+        if any(titles):
+            spec["titles"] = titles
+        return spec
+
+    def _padded(self) -> "bool":
+        return any(field.padding or (field.record is not None and field.record._padded()) for field in self.fields)
+
     def structure(self) -> "type[ctypes.Structure]":
         """The ctypes Structure of one record (made on first use; imports ctypes)."""
         if self._structure is None:
