@@ -5,7 +5,7 @@
 ...     table[0, 1]
 """
 
-from ._array import NpyArray, WritableNpyArray
+from ._base import TYPE_CHECKING
 from ._elements import (
     Element,
     bool_,
@@ -31,7 +31,28 @@ from ._elements import (
     void,
 )
 from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
-from ._open import append_to, create, create_npz, open, open_buffer, open_npz, read_header
+
+if TYPE_CHECKING:
+    from ._array import NpyArray, WritableNpyArray
+    from ._open import append_to, create, create_npz, open, open_buffer, open_npz, read_header
+else:
+    # The array types and the functions that open files live in modules loaded on the first use
+    # of one of these names (PEP 562), so that ``import npymmap`` costs only the elements.
+    _LOADED_ON_USE = frozenset(
+        ["NpyArray", "WritableNpyArray", "append_to", "create", "create_npz", "open", "open_buffer", "open_npz", "read_header"]
+    )
+
+    def __getattr__(name):
+        if name not in _LOADED_ON_USE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from . import _array, _open
+
+        for loaded in _LOADED_ON_USE:
+            globals()[loaded] = getattr(_open, loaded, None) or getattr(_array, loaded)
+        return globals()[name]
+
+    def __dir__():
+        return sorted(set(globals()) | _LOADED_ON_USE)
 
 __version__ = "0.1.0"
 

@@ -53,7 +53,7 @@ _TEXT_SCALARS = (str, bytes, bytearray, memoryview)
 _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
-_ROWS_TOLIST_BYTES = 1 << 16
+_ROWS_TOLIST_BYTES = 1 << 10
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -376,8 +376,8 @@ class NpyArray(Generic[ItemT]):
         code = region.element._cast
         if code is None or not region.data.nbytes:
             return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode)
-        region.root_view = cast(region.data, code, shape)
-        return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode, region.root_view)
+        region.root_view = items = cast(region.data, code, shape)
+        return cls._make(region, 0, shape, _c_strides(shape), fortran_order, mode, items)
 
     # -- description --------------------------------------------------------------------------
 
@@ -482,21 +482,14 @@ class NpyArray(Generic[ItemT]):
     def _rows(self, key: "slice") -> "Self":
         """``a[start:stop]`` of a C-contiguous native array: the view's memoryview is a slice of
         this one's, made in C, with no cast and no contiguity checks."""
-        self._region.check_open()
+        region = self._region
         first, stop, _ = key.indices(self._shape[0])
-        if stop <= first:
-            return self._locate(key)  # type: ignore[return-value]
+        if stop <= first or region.closed:
+            return self._locate(key)  # type: ignore[return-value]  # (an empty view; or says closed)
         items = self._items[first:stop]
-        self._region.track(items)
-        return self._make(
-            self._region,
-            self._start + first * self._strides[0],
-            (stop - first,) + self._shape[1:],
-            self._strides,
-            False,
-            self._mode,
-            items=items,
-        )
+        region.track(items)
+        start = self._start + first * self._strides[0]
+        return self._make(region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
 
     def _locate(self, key: "object") -> "int | Self":
         """The item position a full integer index names, or the view any other index names."""
@@ -582,7 +575,7 @@ class NpyArray(Generic[ItemT]):
         items = self._items
         if items.__class__ is memoryview and not self._region.closed:
             if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
-                return self._rows_tolist(items.format)
+                return self._rows_tolist(items)
             return items.tolist()
         self._region.check_open()
         if self.size == 0:
@@ -600,20 +593,22 @@ class NpyArray(Generic[ItemT]):
             return values[0]
         return _nest(values, self._start - low, self._shape, self._strides)
 
-    def _rows_tolist(self, code: "str") -> "list[Any]":
-        """tolist() of a C-contiguous native array, a row (last axis) at a time through
-        ``array.array``, whose ``tolist`` makes Python numbers faster than memoryview's."""
-        from array import array
+    def _rows_tolist(self, items: "memoryview") -> "list[Any]":
+        """tolist() of a C-contiguous native array (``items`` its memoryview), a row (last axis)
+        at a time through ``array.array``, whose ``tolist`` makes Python numbers faster than
+        memoryview's."""
+        import array  # not "from array import array", which raises and clears an AttributeError
 
-        itemsize = self._region.element.itemsize
-        row = self._shape[-1] * itemsize
-        begin = self._start * itemsize
-        data = self._region.data
+        make, code, data = array.array, items.format, self._region.data
+        row = items.itemsize * self._shape[-1]
+        begin = self._start * items.itemsize
         rows: "list[Any]" = []
-        for offset in range(begin, begin + self.size * itemsize, row):
-            values = array(code)
+        for offset in range(begin, begin + items.nbytes, row):
+            values = make(code)
             values.frombytes(data[offset : offset + row])
             rows.append(values.tolist())
+        if len(self._shape) == 2:
+            return rows
         for size in reversed(self._shape[:-1]):
             rows = [rows[i : i + size] for i in range(0, len(rows), size)]
         return rows[0]  # type: ignore[no-any-return]

@@ -252,12 +252,8 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
     return version, 8 + width, int.from_bytes(prefix[8 : 8 + width], "little")
 
 
-_CANONICAL_HEAD = [b"{", b"descr", b": "]
-_CANONICAL_ORDERS: "dict[tuple[bytes, ...], bool]" = {
-    (b", ", b"fortran_order", b": False, ", b"shape"): False,
-    (b", ", b"fortran_order", b": True, ", b"shape"): True,
-}
-_CANONICAL_DESCRS: "dict[bytes, str]" = {}  # descr bytes already found printable ASCII
+_CANONICAL_ORDERS = {b"False": False, b"True": True}
+_CANONICAL_DESCRS: "dict[bytes, str]" = {}  # "{'descr': '<f8" heads already found plain ASCII
 
 
 def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int") -> "Fields | None":
@@ -266,20 +262,18 @@ def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int
     any other form, which the full parser then reads. Wherever this gives a result, the full
     parser gives the same (a tested property).
     """
-    # b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   \n" split at its quotes:
-    # b"{", b"descr", b": ", b"<f8", b", ", b"fortran_order", b": False, ", b"shape", b": (3, 4), }   \n"
-    parts = raw.split(b"'")
-    if len(parts) != 9 or parts[:3] != _CANONICAL_HEAD:
+    # b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   \n" cut at its three joints:
+    # b"{'descr': '<f8" | b"False" | b"(3, 4)" | b"   \n"
+    head, _, rest = raw.partition(b"', 'fortran_order': ")
+    order, _, rest = rest.partition(b", 'shape': ")
+    shape_text, _, tail = rest.partition(b", }")
+    fortran_order = _CANONICAL_ORDERS.get(order)
+    if fortran_order is None or tail.lstrip(b" ") != b"\n":
         return None
-    fortran_order = _CANONICAL_ORDERS.get(tuple(parts[4:8]))
-    body, found, rest = parts[8].partition(b"), }")
-    if fortran_order is None or not found or body[:3] != b": (" or rest.lstrip(b" ") != b"\n":
-        return None
-    descr = _CANONICAL_DESCRS.get(parts[3]) or _canonical_descr(parts[3])
+    descr = _CANONICAL_DESCRS.get(head) or _canonical_descr(head)
     if descr is None:
         return None
-    inner = body[3:]
-    numbers = inner.split(b",")
+    numbers = shape_text[1:-1].split(b",")
     if numbers[-1] == b"":
         del numbers[-1]  # "(5,)" and "()"
     try:
@@ -287,20 +281,23 @@ def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int
     except ValueError:
         return None
     # int() also takes signs, blanks and "_": only NumPy's own spelling of the tuple is taken here.
-    if b"-" in inner or len(shape) > MAX_DIMENSIONS or repr(shape).encode() != b"(" + inner + b")":
+    # (bytes.find, not "in": "in" first tries the argument as an int, raising and clearing an error.)
+    if b"%r" % (shape,) != shape_text or shape_text.find(b"-") >= 0 or len(shape) > MAX_DIMENSIONS:
         return None
-    if len(inner) > 18 and max(shape) > MAX_DATA_BYTES:
+    if len(shape_text) > 20 and max(shape) > MAX_DATA_BYTES:
         return None
     return descr, shape, fortran_order, version, data_offset
 
 
-def _canonical_descr(raw: "bytes") -> "str | None":
-    """The descr as a str when it is printable ASCII without escapes, remembered for next time."""
-    if not raw.isascii() or b"\\" in raw or not raw.decode("ascii").isprintable():
+def _canonical_descr(head: "bytes") -> "str | None":
+    """The descr of a header's start ``{'descr': '...``, when it is printable ASCII without
+    quotes or escapes; remembered for next time."""
+    raw = head[11:]
+    if head[:11] != b"{'descr': '" or not raw.isascii() or b"\\" in raw or b"'" in raw or not raw.decode("ascii").isprintable():
         return None
     descr = raw.decode("ascii")
     if len(_CANONICAL_DESCRS) < 1024:
-        _CANONICAL_DESCRS[raw] = descr
+        _CANONICAL_DESCRS[head] = descr
     return descr
 
 

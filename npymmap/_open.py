@@ -53,8 +53,13 @@ _MODES: "dict[str, tuple[int, int, type[NpyArray[Any]]]]" = {}
 
 
 def _mode(mode: "str") -> "tuple[int, int, type[NpyArray[Any]]]":
-    """``(os.open flags, mmap access, array class)`` for an ``open`` mode; ``ValueError`` if unknown."""
+    """``(os.open flags, mmap access, array class)`` for an ``open`` mode; ``ValueError`` if unknown.
+
+    The first call imports :mod:`os` and :mod:`mmap` into this module's globals, where
+    :func:`open` finds them without an import statement of its own.
+    """
     if not _MODES:
+        global mmap, os
         import mmap
         import os
 
@@ -144,43 +149,41 @@ def open(
     Raises :class:`NpyFormatError` for a malformed file, :class:`UnsupportedDtypeError` for a
     dtype npymmap cannot map, ``OSError`` when the file cannot be opened or mapped.
     """
-    import mmap
-    import os
-
     flags, access, cls = _MODES.get(mode) or _mode(mode)
     if element is not None:
         _check_element(element)
     name = path if isinstance(path, str) else _name(path)
     fd = os.open(name, flags)
-    mapping = None
     try:
         descr, shape, fortran_order, _, data_offset = read_fields(lambda n: os.read(fd, n), name, max_header_size)
         file_element = _element_of(descr, element, name)
         nbytes = _nbytes(shape, file_element, name)
         end = data_offset + nbytes
-        # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
-        # mmap checks the file is long enough itself, so a short file costs no extra fstat.
-        try:
-            mapping = mmap.mmap(fd, end, access=access) if nbytes else None
-        except (ValueError, OverflowError):
-            mapping = None
-        file_size = os.fstat(fd).st_size if mapping is None else end
-        if file_size < end:
-            raise NpyFormatError(
-                f"file is truncated: the header's shape {shape} needs {end} bytes, the file has {file_size}",
-                name,
-            )
-        region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
+        mapping = None
+        if nbytes:
+            # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
+            # mmap refuses a file shorter than the map, so a whole file costs no fstat.
+            try:
+                mapping = mmap.mmap(fd, end, access=access)
+            except (ValueError, OverflowError):
+                raise _truncated(fd, shape, end, name) from None
+        elif os.fstat(fd).st_size < end:
+            raise _truncated(fd, shape, end, name)
     except BaseException as error:
-        if mapping is not None:
-            mapping.close()
         os.close(fd)
         if isinstance(error, OSError) and error.filename is None:
             error.filename = name  # read() of a directory, say, names no file
         raise
+    region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
     if mode != "r+":
         os.close(fd)
     return cls._root(region, shape, fortran_order, mode)
+
+
+def _truncated(fd: "int", shape: "tuple[int, ...]", end: "int", name: "str") -> "NpyFormatError":
+    return NpyFormatError(
+        f"file is truncated: the header's shape {shape} needs {end} bytes, the file has {os.fstat(fd).st_size}", name
+    )
 
 
 def _element_of(descr: "Descr", element: "Element[Any] | None", name: "str") -> "Element[Any]":

@@ -44,6 +44,35 @@ def test_import_loads_no_heavy_module() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_array_and_opening_modules_load_on_first_use_of_their_names() -> None:
+    """import npymmap loads the elements only; the first use of a name from the array or opening
+    modules loads them, and every public name is there for dir(), import * and attribute use."""
+    code = """
+import sys, npymmap
+def ours():
+    return sorted(m for m in sys.modules if m.startswith("npymmap."))
+print(ours())
+assert set(npymmap.__all__) <= set(dir(npymmap))
+open_ = npymmap.open
+print(ours())
+namespace = {}
+exec("from npymmap import *", namespace)
+assert all(namespace[name] is getattr(npymmap, name) for name in npymmap.__all__)
+assert npymmap.NpyArray.__module__ == "npymmap._array" and open_.__module__ == "npymmap._open"
+try:
+    npymmap.no_such_name
+except AttributeError as error:
+    print(error)
+"""
+    result = run("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "['npymmap._base', 'npymmap._elements']",
+        "['npymmap._array', 'npymmap._base', 'npymmap._elements', 'npymmap._open']",
+        "module 'npymmap' has no attribute 'no_such_name'",
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # info, head, validate: run as a user would (under -S: no NumPy), on files NumPy wrote.
 
