@@ -88,6 +88,13 @@ def test_whole_project_passes_mypy_strict() -> None:
     assert int(match[1]) == len(_source_files()), output
 
 
+def test_package_passes_mypy_strict_for_python_3_9() -> None:
+    """The package type-checks against Python 3.9's standard library and typing rules."""
+    result = _mypy("--python-version", "3.9", "npymmap")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
+
+
 def test_misuse_files_exist_and_mark_their_errors() -> None:
     assert MISUSE_FILES, "no typings/misuse_*.py files"
     for path in MISUSE_FILES:
