@@ -15,6 +15,7 @@ unmapped.
 """
 
 import _weakref
+import sys
 
 from ._base import TYPE_CHECKING, Generic, NpyFormatError, TypeVar, overload
 from ._elements import NATIVE_ORDER, cast
@@ -54,6 +55,9 @@ _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
 _ROWS_TOLIST_BYTES = 1 << 10
+# PyPy's mmap.close() unmaps even while memoryviews or ctypes arrays of the map are alive
+# (CPython raises BufferError), so a map whose memory was handed out is left to the GC there.
+_PYPY = sys.implementation.name == "pypy"
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -102,6 +106,7 @@ class Region:
     """
 
     closed = False
+    exported = False  # memory handed to the caller (.data, as_ctypes, __array_interface__)
     root_view: "memoryview | None" = None  # the root array's items, held for the region's life
     _views: "list[Any] | tuple[()]" = ()  # weak references to the other memoryviews made of data
     _map: "mmap.mmap | None" = None
@@ -215,11 +220,12 @@ class Region:
                     except BufferError:
                         pass  # exported to the user's own object; the map outlives it
             if self._map is not None:
-                try:
-                    self._map.close()
-                except BufferError:
-                    pass  # still exported to the user's own object; unmapped when that goes
-                self._map = None
+                if not (_PYPY and self.exported):
+                    try:
+                        self._map.close()
+                    except BufferError:
+                        pass  # still exported to the user's own object; unmapped when that goes
+                self._map = None  # on PyPy with exports: unmapped by the GC when the last one goes
             if self._fd is not None:
                 self._close_fd(self._fd)
                 self._fd = None
@@ -574,7 +580,9 @@ class NpyArray(Generic[ItemT]):
         ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
         items = self._items
         if items.__class__ is memoryview and not self._region.closed:
-            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
+            if not self._shape:
+                return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
+            if self.size * items.itemsize >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
                 return self._rows_tolist(items)
             return items.tolist()
         self._region.check_open()
@@ -603,7 +611,8 @@ class NpyArray(Generic[ItemT]):
         row = items.itemsize * self._shape[-1]
         begin = self._start * items.itemsize
         rows: "list[Any]" = []
-        for offset in range(begin, begin + items.nbytes, row):
+        # Not items.nbytes: PyPy counts one item per row for a slice of an n-d memoryview.
+        for offset in range(begin, begin + self.size * items.itemsize, row):
             values = make(code)
             values.frombytes(data[offset : offset + row])
             rows.append(values.tolist())
@@ -651,6 +660,7 @@ class NpyArray(Generic[ItemT]):
         window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
         view = cast(window, element._cast, self._shape if self.size else None)
         self._region.track(view)
+        self._region.exported = True
         return view
 
     @property
@@ -663,6 +673,7 @@ class NpyArray(Generic[ItemT]):
         element = self._region.element
         itemsize = element.itemsize
         record = isinstance(element.descr, list)
+        self._region.exported = True
         return {
             "version": 3,
             "shape": self._shape,
@@ -797,7 +808,9 @@ class WritableNpyArray(NpyArray[ItemT]):
             array_type = array_type * n
         itemsize = element.itemsize
         window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
-        self._region.track(window)
+        self._region.exported = True
+        if not _PYPY:  # PyPy's ctypes array keeps only this view: released, the map could go
+            self._region.track(window)
         return array_type.from_buffer(window)  # type: ignore[no-any-return]
 
 
@@ -815,7 +828,7 @@ def _buffer_values(view: "memoryview") -> "list[Any]":
     code = view.format.lstrip("@=<>!").lstrip("0123456789")
     if code not in ("s", "w", "x"):
         try:
-            return _flatten(view.tolist(), tuple(view.shape or ()))
+            return _flatten(view.tolist() if view.ndim else view[()], tuple(view.shape or ()))
         except NotImplementedError:
             pass  # a format memoryview cannot read, such as another byte order: struct can
         import struct

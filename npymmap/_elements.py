@@ -170,7 +170,7 @@ class Element(Generic[T]):
         def store(i: "int", value: "T") -> "None":
             try:
                 packed = pack(*self._flatten_one(value))  # before any byte is stored
-            except struct.error:
+            except (struct.error, ValueError):  # PyPy: ValueError for a negative unsigned
                 raise self._bad_value(value) from None
             flat[i * size : (i + 1) * size] = packed
 
@@ -214,17 +214,17 @@ class Element(Generic[T]):
         numbers = values if self._count == 1 else [part for value in values for part in self._flatten_one(value)]
         try:
             return struct.pack(self._struct_format(len(values)), *numbers)
-        except (struct.error, OverflowError, TypeError):
+        except (struct.error, OverflowError, TypeError, ValueError):
             pass  # convert each value as one store would: floats too large become inf, others raise
         numbers = [part for value in values for part in self._flatten_one(value)]
         try:
             return struct.pack(self._struct_format(len(values)), *numbers)
-        except struct.error:
+        except (struct.error, ValueError):  # PyPy: ValueError for a negative unsigned
             one = struct.Struct(self._struct_format(1))
             for value in values:  # find the culprit, for an error that names it
                 try:
                     one.pack(*self._flatten_one(value))
-                except struct.error:
+                except (struct.error, ValueError):
                     raise self._bad_value(value) from None
             raise
 

@@ -253,15 +253,22 @@ def read_prefix(prefix: "bytes", path: "str | None") -> "tuple[tuple[int, int], 
 
 
 _CANONICAL_ORDERS = {b"False": False, b"True": True}
-_CANONICAL_DESCRS: "dict[bytes, str]" = {}  # "{'descr': '<f8" heads already found plain ASCII
+# Headers already read by the shortcut, by their bytes: re-opening a file, or opening another of
+# the same dtype, order and shape (a set of equal chunks), skips the parse. Bounded, like the
+# caches of struct formats and re patterns.
+_CANONICAL_SEEN: "dict[bytes, tuple[str, tuple[int, ...], bool]]" = {}
+_CANONICAL_SEEN_MAX = 1024
 
 
 def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int") -> "Fields | None":
     """The fields when the header bytes have exactly the form NumPy's writer gives a simple dtype
     (ASCII, spaces then one newline at the end), found with a few bytes operations; ``None`` for
     any other form, which the full parser then reads. Wherever this gives a result, the full
-    parser gives the same (a tested property).
+    parser gives the same (a tested property). O(1) for a header seen before.
     """
+    seen = _CANONICAL_SEEN.get(raw)
+    if seen is not None:
+        return seen[0], seen[1], seen[2], version, data_offset
     # b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   \n" cut at its three joints:
     # b"{'descr': '<f8" | b"False" | b"(3, 4)" | b"   \n"
     head, _, rest = raw.partition(b"', 'fortran_order': ")
@@ -270,7 +277,7 @@ def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int
     fortran_order = _CANONICAL_ORDERS.get(order)
     if fortran_order is None or tail.lstrip(b" ") != b"\n":
         return None
-    descr = _CANONICAL_DESCRS.get(head) or _canonical_descr(head)
+    descr = _canonical_descr(head)
     if descr is None:
         return None
     numbers = shape_text[1:-1].split(b",")
@@ -286,19 +293,19 @@ def _parse_canonical(raw: "bytes", version: "tuple[int, int]", data_offset: "int
         return None
     if len(shape_text) > 20 and max(shape) > MAX_DATA_BYTES:
         return None
+    if len(_CANONICAL_SEEN) < _CANONICAL_SEEN_MAX:
+        _CANONICAL_SEEN[raw] = (descr, shape, fortran_order)
     return descr, shape, fortran_order, version, data_offset
 
 
 def _canonical_descr(head: "bytes") -> "str | None":
     """The descr of a header's start ``{'descr': '...``, when it is printable ASCII without
-    quotes or escapes; remembered for next time."""
+    quotes or escapes."""
     raw = head[11:]
-    if head[:11] != b"{'descr': '" or not raw.isascii() or b"\\" in raw or b"'" in raw or not raw.decode("ascii").isprintable():
+    if head[:11] != b"{'descr': '" or not raw.isascii() or raw.find(b"\\") >= 0 or raw.find(b"'") >= 0:
         return None
     descr = raw.decode("ascii")
-    if len(_CANONICAL_DESCRS) < 1024:
-        _CANONICAL_DESCRS[head] = descr
-    return descr
+    return descr if descr.isprintable() else None
 
 
 def parse_header(

@@ -8,7 +8,7 @@ may differ in length from the central directory's, so that header is read from t
 
 import zipfile
 
-from ._array import NpyArray, Region
+from ._array import _PYPY, NpyArray, Region
 from ._base import TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar
 from ._open import _array_in, _extra_flags
 
@@ -155,11 +155,12 @@ class NpzFile(Generic[ArrayT]):
             self.flush()
         finally:
             self.closed = True
+            exported = any(region.exported for region in self._regions)
             for region in self._regions:
                 region.close()
             self._regions = []
             self._arrays = {}
-            if self._map is not None:
+            if self._map is not None and not (_PYPY and exported):
                 try:
                     self._map.close()
                 except BufferError:
@@ -196,8 +197,11 @@ def open_npz(path: "str", mode: "str") -> "NpzFile[Any]":
         raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
     try:
         archive = zipfile.ZipFile(path)
-    except OSError:
-        raise
+    except OSError as error:
+        if error.filename is not None:
+            raise  # the file itself: missing, a directory, not readable
+        # zipfile before 3.11 seeks to a negative central-directory offset: EINVAL, no filename
+        raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
     except Exception as error:  # zipfile raises many types on a damaged archive
         raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
     try:

@@ -182,7 +182,7 @@ class RecordElement(Element["Any"]):
                     _write_field(field, bytes(field.itemsize) if field.padding else next(parts), flat)
                 try:
                     pieces.append(struct.pack(self._format, *flat))
-                except struct.error as error:
+                except (struct.error, ValueError) as error:  # PyPy: ValueError for a negative unsigned
                     raise TypeError(f"cannot store {value!r:.60} as a record: {error}") from None
             else:
                 try:

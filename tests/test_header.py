@@ -835,3 +835,21 @@ def test_trailing_blank_lines_follow_python(text: str, accepted: bool) -> None:
     else:
         with pytest.raises(ValueError, match="indented last line"):
             parse_literal(text)
+
+
+def test_headers_seen_before_read_the_same_and_the_memory_of_them_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut remembers headers it has read, by their bytes, up to a bound: a header read
+    again gives the same fields with its own version and data offset, and past the bound headers
+    are still read, just not remembered."""
+    from npymmap import _header
+
+    monkeypatch.setattr(_header, "_CANONICAL_SEEN", {})
+    monkeypatch.setattr(_header, "_CANONICAL_SEEN_MAX", 3)
+    texts = [f"{{'descr': '<f8', 'fortran_order': {k % 2 == 0}, 'shape': ({k}, 7), }}   \n".encode() for k in range(6)]
+    first = [parse_header(text, (1, 0), 128, None, 10000) for text in texts]
+    again = [parse_header(text, (2, 0), 256, None, 10000) for text in texts]
+    assert len(_header._CANONICAL_SEEN) == 3
+    for k, (one, two) in enumerate(zip(first, again)):
+        assert (one.descr, one.shape, one.fortran_order) == ("<f8", (k, 7), k % 2 == 0)
+        assert (two.descr, two.shape, two.fortran_order) == (one.descr, one.shape, one.fortran_order)
+        assert (one.version, one.data_offset, two.version, two.data_offset) == ((1, 0), 128, (2, 0), 256)
