@@ -54,7 +54,7 @@ _TEXT_SCALARS = (str, bytes, bytearray, memoryview)
 _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
-_ROWS_TOLIST_BYTES = 1 << 10
+_ROWS_TOLIST_BYTES = 1 << 16
 # PyPy's mmap.close() unmaps even while memoryviews or ctypes arrays of the map are alive
 # (CPython raises BufferError), so a map whose memory was handed out is left to the GC there.
 _PYPY = sys.implementation.name == "pypy"
@@ -477,25 +477,20 @@ class NpyArray(Generic[ItemT]):
             except ValueError:
                 self._region.check_open()  # a released memoryview: say the array is closed
                 raise
-        if key.__class__ is slice and self._items.__class__ is memoryview and key.step is None:
-            return self._rows(key)
+        if key.__class__ is slice and key.step is None and self._items.__class__ is memoryview and not self._region.closed:
+            # a[start:stop] of a C-contiguous native array: the view's memoryview is a slice of
+            # this one's, made in C, with no cast and no contiguity checks.
+            first, stop, _ = key.indices(self._shape[0])
+            if first < stop:
+                items = self._items[first:stop]
+                self._region.track(items)
+                start = self._start + first * self._strides[0]
+                return self._make(self._region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
         located = self._locate(key)
         if isinstance(located, int):
             item = self._region.get(located)
             return item
         return located
-
-    def _rows(self, key: "slice") -> "Self":
-        """``a[start:stop]`` of a C-contiguous native array: the view's memoryview is a slice of
-        this one's, made in C, with no cast and no contiguity checks."""
-        region = self._region
-        first, stop, _ = key.indices(self._shape[0])
-        if stop <= first or region.closed:
-            return self._locate(key)  # type: ignore[return-value]  # (an empty view; or says closed)
-        items = self._items[first:stop]
-        region.track(items)
-        start = self._start + first * self._strides[0]
-        return self._make(region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
 
     def _locate(self, key: "object") -> "int | Self":
         """The item position a full integer index names, or the view any other index names."""
@@ -582,7 +577,8 @@ class NpyArray(Generic[ItemT]):
         if items.__class__ is memoryview and not self._region.closed:
             if not self._shape:
                 return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
-            if self.size * items.itemsize >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
+            # (PyPy undercounts nbytes of an n-d slice: such a slice then goes through memoryview.)
+            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
                 return self._rows_tolist(items)
             return items.tolist()
         self._region.check_open()

@@ -118,6 +118,24 @@ def main() -> None:
         compare("open + close", numpy_open_close, lambda: npymmap.open(path).close(), 200, rounds, "us")
     )
 
+    # npymmap remembers the headers it has read (re-opening a file, or a set of equal chunks):
+    # this row forgets them before every open, for the cost of a header never seen before.
+    from npymmap import _header
+
+    forget = _header._CANONICAL_SEEN.clear
+
+    def numpy_open_close_forgetting() -> None:
+        forget()
+        numpy_open_close()
+
+    def our_open_close_forgetting() -> None:
+        forget()
+        npymmap.open(path).close()
+
+    rows.append(
+        compare("open + close, header not seen before", numpy_open_close_forgetting, our_open_close_forgetting, 200, rounds, "us")
+    )
+
     numpy_map = np.load(path, mmap_mode="r")
     our_map = npymmap.open(path, npymmap.float64)
     indices = [(i * 37 % 1000, i * 91 % 1000) for i in range(1000)]
