@@ -15,9 +15,8 @@ unmapped.
 """
 
 import _weakref
-import sys
 
-from ._base import TYPE_CHECKING, Generic, NpyFormatError, TypeVar, overload
+from ._base import PYPY, TYPE_CHECKING, Generic, NpyFormatError, TypeVar, overload
 from ._elements import NATIVE_ORDER, cast
 
 if TYPE_CHECKING:
@@ -55,9 +54,6 @@ _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
 _ROWS_TOLIST_BYTES = 1 << 16
-# PyPy's mmap.close() unmaps even while memoryviews or ctypes arrays of the map are alive
-# (CPython raises BufferError), so a map whose memory was handed out is left to the GC there.
-_PYPY = sys.implementation.name == "pypy"
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -220,7 +216,9 @@ class Region:
                     except BufferError:
                         pass  # exported to the user's own object; the map outlives it
             if self._map is not None:
-                if not (_PYPY and self.exported):
+                # PyPy's mmap.close() unmaps even under live exports (CPython raises BufferError):
+                # there a map whose memory was handed out is left to the garbage collector.
+                if not (PYPY and self.exported):
                     try:
                         self._map.close()
                     except BufferError:
@@ -805,7 +803,7 @@ class WritableNpyArray(NpyArray[ItemT]):
         itemsize = element.itemsize
         window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
         self._region.exported = True
-        if not _PYPY:  # PyPy's ctypes array keeps only this view: released, the map could go
+        if not PYPY:  # PyPy's ctypes array keeps only this view: released, the map could go
             self._region.track(window)
         return array_type.from_buffer(window)  # type: ignore[no-any-return]
 

@@ -12,6 +12,8 @@ cold start). Generic classes derive from :class:`Generic` here, and subscripting
 string, so none is evaluated at import either.
 """
 
+import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Generic as Generic, TypeVar as TypeVar, Union, overload as overload
@@ -59,6 +61,9 @@ class DtypeMismatchError(NpyError):
 
 MAX_DIMENSIONS = 64  # NumPy's limit on the axes of an array
 MAX_DATA_BYTES = (1 << 63) - 1  # the most data a file can hold (a signed 64-bit size)
+# PyPy differs where npymmap leans on CPython: its mmap.close() unmaps under live exports, and its
+# ctypes reads byte-swapped signed integers as unsigned.
+PYPY = sys.implementation.name == "pypy"
 
 
 class Header:

@@ -10,7 +10,7 @@ one object per (name, byte order), so ``is`` and ``==`` agree.
 
 import sys
 
-from ._base import UnsupportedDtypeError
+from ._base import PYPY, UnsupportedDtypeError
 from ._base import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -299,6 +299,8 @@ class Element(Generic[T]):
         base = getattr(ctypes, self._ctype)
         if self.is_native:
             return base  # type: ignore[no-any-return]
+        if PYPY and self.kind in "iMm":
+            raise UnsupportedDtypeError(f"PyPy's ctypes reads byte-swapped {self.name} as unsigned; use tolist() or indexing")
         return getattr(base, "__ctype_be__" if self.byteorder == ">" else "__ctype_le__")  # type: ignore[no-any-return]
 
 

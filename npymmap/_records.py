@@ -10,7 +10,7 @@ file holds records.
 
 import struct
 
-from ._base import TYPE_CHECKING, UnsupportedDtypeError
+from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError
 from ._elements import NATIVE_ORDER, Element, lookup
 
 if TYPE_CHECKING:
@@ -307,6 +307,9 @@ def _make_structure(record: "RecordElement") -> "type[ctypes.Structure]":
     ctypes = _ctypes()
 
     big = record.byteorder == ">" if NATIVE_ORDER == "<" else record.byteorder != "<"
+    signed = [field.name for field in record.fields if _has_signed(field)] if big and PYPY else []
+    if signed:
+        raise UnsupportedDtypeError(f"PyPy's ctypes reads byte-swapped signed integers as unsigned (field {signed[0]!r}); use tolist()")
     base = (ctypes.BigEndianStructure if NATIVE_ORDER == "<" else ctypes.LittleEndianStructure) if big else ctypes.Structure
     fields: "list[tuple[str, Any]]" = []
     for index, field in enumerate(record.fields):
@@ -323,6 +326,12 @@ def _make_structure(record: "RecordElement") -> "type[ctypes.Structure]":
     if ctypes.sizeof(structure) != record.itemsize:  # pragma: no cover - a ctypes layout surprise
         raise UnsupportedDtypeError(f"ctypes lays out {record.descr!r:.60} in {ctypes.sizeof(structure)} bytes, not {record.itemsize}")
     return structure
+
+
+def _has_signed(field: "_Field") -> "bool":
+    if field.record is not None:
+        return any(_has_signed(inner) for inner in field.record.fields)
+    return field.element is not None and field.element.kind in "iMm" and field.element.itemsize > 1
 
 
 def _field_ctype(element: "Element[Any]", swapped: "bool", name: "str") -> "Any":
