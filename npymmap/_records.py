@@ -322,7 +322,10 @@ def _make_structure(record: "RecordElement") -> "type[ctypes.Structure]":
         for size in reversed(field.shape):
             ctype = ctype * size
         fields.append((field.name or f"_padding{index}", ctype))
-    structure = type("Record", (base,), {"_pack_": 1, "_fields_": fields})
+    try:
+        structure = type("Record", (base,), {"_pack_": 1, "_fields_": fields})
+    except TypeError as error:  # PyPy's ctypes takes ASCII field names only
+        raise UnsupportedDtypeError(f"ctypes cannot make a Structure of {record.descr!r:.60}: {error}") from None
     if ctypes.sizeof(structure) != record.itemsize:  # pragma: no cover - a ctypes layout surprise
         raise UnsupportedDtypeError(f"ctypes lays out {record.descr!r:.60} in {ctypes.sizeof(structure)} bytes, not {record.itemsize}")
     return structure

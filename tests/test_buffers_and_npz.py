@@ -13,6 +13,7 @@ import array
 import io
 import mmap
 import struct
+import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -428,8 +429,9 @@ def test_close_releases_the_buffer_for_its_owner(make_owner: Callable[[str, byte
     next(iterator)
     data = a.data
     assert cast(list[Any], data.tolist()) == arr.tolist()
-    with pytest.raises(BufferError):
-        owner.release()  # exported while the array is open: the check below means something
+    if sys.implementation.name == "cpython":  # PyPy's buffer owners do not count their exports
+        with pytest.raises(BufferError):
+            owner.release()  # exported while the array is open: the check below means something
     a.close()
     owner.release()  # no BufferError now
     for view in [*views, *rows]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import io
+import sys
 import tokenize
 import time
 import warnings
@@ -112,7 +113,14 @@ _REFUSED = object()
 
 
 def reference_literal(text: str) -> object:
-    """What Python says the literal is (``_REFUSED`` when it is not a literal)."""
+    """What Python says the literal is (``_REFUSED`` when it is not a literal), as Python 3.10 and
+    later say it: on 3.9 (PyPy 3.9, say) leading blanks are dropped and an indented last line is
+    refused, as ``ast.literal_eval`` does from 3.10 on."""
+    if sys.version_info < (3, 10):
+        text = text.lstrip(" \t")
+        last = text.rpartition("\n")[2]
+        if "\n" in text and last and not last.strip(" \t\f"):
+            return _REFUSED
     candidates = [text]
     if "L" in text or "l" in text:
         candidates.append(_drop_long_suffixes(text) or "")
@@ -387,6 +395,8 @@ def test_odd_but_valid_headers_read_as_numpy_reads_them(
     path.write_bytes(data + TRAILING)
     header = npymmap.read_header(path)
     assert_same_header(header, npymmap.Header(descr, shape, fortran_order, version, len(data)))
+    if text[:1].isspace() and sys.version_info < (3, 10):
+        return  # NumPy reads headers with ast.literal_eval, which takes a leading blank from 3.10 on
     numpy_shape, numpy_fortran, numpy_dtype, numpy_offset = numpy_read(data + TRAILING)
     assert (numpy_shape, numpy_fortran, numpy_offset) == (shape, fortran_order, len(data))
     assert numpy_dtype == NPF.descr_to_dtype(descr)

@@ -25,6 +25,9 @@ import pytest
 import npymmap
 
 ON_LINUX = sys.platform.startswith("linux")
+# PyPy cannot tell whether memory handed out is still in use, so its garbage collector unmaps
+# what close() left; and a map NumPy took a buffer of stays until the process ends.
+ON_PYPY = sys.implementation.name == "pypy"
 MODES = ["r", "r+", "c"]
 WRITABLE_MODES = ["r+", "c", "create"]
 
@@ -122,6 +125,8 @@ def test_close_with_live_views_and_data_unmaps_at_once(tmp_path: Path, mode: str
     assert_value_error(lambda: row_data[0, 0])
     assert_value_error(data.tolist)
     # npymmap held every export of the map, so close() unmapped the file at once.
+    if ON_PYPY:
+        gc.collect()
     if ON_LINUX:
         assert not mapped(path)
 
@@ -192,7 +197,7 @@ def test_close_with_live_ctypes_and_user_slices(tmp_path: Path, mode: str) -> No
         assert mapped(path)  # view_array and the slices still hold it
     del view_array, user_slice, user_bytes
     gc.collect()
-    if ON_LINUX:
+    if ON_LINUX and not ON_PYPY:  # (np.frombuffer above took a buffer: PyPy keeps the map)
         assert not mapped(path)  # the last export went: the file is unmapped
     if mode == "c":
         assert np.load(path).tolist() == reference().tolist()
@@ -324,7 +329,11 @@ def test_many_views_do_not_grow_the_region(tmp_path: Path, mode: str) -> None:
             made = a[j, ...].data
         keep[i % 16] = made
         if i % 997 == 0:
+            if ON_PYPY:
+                gc.collect()  # no reference counting: dead views are found by the collector
             largest = max(largest, len(a._region._views))
+    if ON_PYPY:
+        gc.collect()
     largest = max(largest, len(a._region._views))
     assert largest < 1000, f"{largest} tracked views"
     del keep

@@ -97,5 +97,7 @@ def test_a_numpy_array_outlives_close_and_then_the_map_goes(tmp_path: Path) -> N
         assert str(path) in Path("/proc/self/maps").read_text()
     del shared
     gc.collect()
-    if sys.platform.startswith("linux"):
+    # (PyPy keeps a map NumPy once took a buffer of until the process ends: its C-API layer
+    # holds the buffer; so this last step is CPython's.)
+    if sys.platform.startswith("linux") and sys.implementation.name == "cpython":
         assert str(path) not in Path("/proc/self/maps").read_text()

@@ -10,6 +10,7 @@ its errors then split by file and line.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import subprocess
 import sys
@@ -25,9 +26,19 @@ _EXPECT = re.compile(r"#\s*expect:\s*([a-z][a-z-]*(?:\s*,\s*[a-z][a-z-]*)*)\s*$"
 _ERROR = re.compile(r"^(?P<path>.+?):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[a-z][a-z-]*)\])?$")
 
 
+def _type_checking_python() -> str:
+    """The interpreter that runs mypy: this one, or on PyPy (where mypy does not run) the CPython
+    named by ``NPYMMAP_TYPECHECK_PYTHON``, as .ci/run sets it."""
+    interpreter = os.environ.get("NPYMMAP_TYPECHECK_PYTHON", "")
+    if interpreter:
+        return interpreter
+    assert sys.implementation.name == "cpython", "mypy needs CPython: set NPYMMAP_TYPECHECK_PYTHON to one with the dev extras"
+    return sys.executable
+
+
 def _mypy(*arguments: str) -> subprocess.CompletedProcess[str]:
     command = [
-        sys.executable,
+        _type_checking_python(),
         "-m",
         "mypy",
         "--strict",
