@@ -38,17 +38,18 @@ if TYPE_CHECKING:
 else:
     # The array types and the functions that open files live in modules loaded on the first use
     # of one of these names (PEP 562), so that ``import npymmap`` costs only the elements.
-    _LOADED_ON_USE = frozenset(
-        ["NpyArray", "WritableNpyArray", "append_to", "create", "create_npz", "open", "open_buffer", "open_npz", "read_header"]
-    )
+    _FROM_ARRAY = ("NpyArray", "WritableNpyArray")
+    _FROM_OPEN = ("append_to", "create", "create_npz", "open", "open_buffer", "open_npz", "read_header")
+    _LOADED_ON_USE = frozenset(_FROM_ARRAY + _FROM_OPEN)
 
     def __getattr__(name):
         if name not in _LOADED_ON_USE:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from . import _array, _open
 
-        for loaded in _LOADED_ON_USE:
-            globals()[loaded] = getattr(_open, loaded, None) or getattr(_array, loaded)
+        for module, names in ((_array, _FROM_ARRAY), (_open, _FROM_OPEN)):
+            for loaded in names:
+                globals()[loaded] = getattr(module, loaded)
         return globals()[name]
 
     def __dir__():

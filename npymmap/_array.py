@@ -216,14 +216,8 @@ class Region:
                     except BufferError:
                         pass  # exported to the user's own object; the map outlives it
             if self._map is not None:
-                # PyPy's mmap.close() unmaps even under live exports (CPython raises BufferError):
-                # there a map whose memory was handed out is left to the garbage collector.
-                if not (PYPY and self.exported):
-                    try:
-                        self._map.close()
-                    except BufferError:
-                        pass  # still exported to the user's own object; unmapped when that goes
-                self._map = None  # on PyPy with exports: unmapped by the GC when the last one goes
+                unmap(self._map, self.exported)
+                self._map = None
             if self._fd is not None:
                 self._close_fd(self._fd)
                 self._fd = None
@@ -234,6 +228,19 @@ class Region:
                 self._close_fd(self._fd)
             except OSError:
                 pass
+
+
+def unmap(mapping: "mmap.mmap", exported: "bool") -> "None":
+    """Close ``mapping`` unless an export of the user's own still needs it. CPython refuses with
+    ``BufferError`` while one lives, and the map then goes with the last of them; PyPy's
+    ``mmap.close()`` unmaps regardless, so there a map whose memory was handed out (``exported``)
+    is left to the garbage collector."""
+    if PYPY and exported:
+        return
+    try:
+        mapping.close()
+    except BufferError:
+        pass  # still exported to the user's own object; unmapped when that goes
 
 
 def _read_only_set(position: "int", value: "Any") -> "None":
@@ -610,8 +617,6 @@ class NpyArray(Generic[ItemT]):
             values = make(code)
             values.frombytes(data[offset : offset + row])
             rows.append(values.tolist())
-        if len(self._shape) == 2:
-            return rows
         for size in reversed(self._shape[:-1]):
             rows = [rows[i : i + size] for i in range(0, len(rows), size)]
         return rows[0]  # type: ignore[no-any-return]

@@ -8,8 +8,8 @@ may differ in length from the central directory's, so that header is read from t
 
 import zipfile
 
-from ._array import NpyArray, Region
-from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar
+from ._array import NpyArray, Region, unmap
+from ._base import TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar
 from ._open import _array_in, _extra_flags
 
 if TYPE_CHECKING:
@@ -160,11 +160,8 @@ class NpzFile(Generic[ArrayT]):
                 region.close()
             self._regions = []
             self._arrays = {}
-            if self._map is not None and not (PYPY and exported):
-                try:
-                    self._map.close()
-                except BufferError:
-                    pass  # a member's memory is still exported to the user's own object
+            if self._map is not None:
+                unmap(self._map, exported)
             self._archive.close()
 
     def __enter__(self) -> "Self":

@@ -168,6 +168,11 @@ def same_float(got: float, expected: float) -> bool:
     return got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
 
 
+def view_values(view: memoryview) -> Any:
+    """``view.tolist()``; for a 0-d view its one value (PyPy aborts on ``tolist()`` of a 0-d memoryview)."""
+    return view.tolist() if view.ndim else view[()]
+
+
 def assert_same(got: Any, expected: Any, where: str = "") -> None:
     """Equal values of identical Python types, nested lists alike; NaN equals NaN, -0.0 is not 0.0."""
     here = where or "top"

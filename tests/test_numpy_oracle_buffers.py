@@ -22,6 +22,7 @@ from conftest import (
     make_array,
     numpy_load,
     python_values,
+    view_values,
 )
 
 import npymmap
@@ -32,11 +33,6 @@ from npymmap._base import PYPY
 
 MEMORYVIEW_ELEMENTS = [(e, n) for e, n in ELEMENTS if n not in ("float16", "complex64", "complex128")]
 FORMATS_OF_KIND = {"b": "?", "i": "bhilq", "u": "BHILQ", "f": "fd"}
-
-
-def view_values(view: memoryview) -> Any:
-    """``view.tolist()``; for a 0-d view its one value (PyPy aborts on ``tolist()`` of a 0-d memoryview)."""
-    return view.tolist() if view.ndim else view[()]
 
 
 @pytest.mark.parametrize("shape", [(), (0,), (5,), (3, 4), (2, 3, 4)], ids=["0d", "empty", "1d", "2d", "3d"])

@@ -28,6 +28,7 @@ from conftest import (
     numpy_header,
     numpy_load,
     sample_indices,
+    view_values,
     write_with_numpy,
 )
 
@@ -147,11 +148,6 @@ def write_file(npy_dir: Path, arr: npt.NDArray[Any], fortran: bool = False, vers
 
 # ---------------------------------------------------------------------------------------------
 # 1. NumPy writes, npymmap reads.
-
-
-def view_values(view: memoryview) -> Any:
-    """``view.tolist()``; for a 0-d view its one value (PyPy aborts on ``tolist()`` of a 0-d memoryview)."""
-    return view.tolist() if view.ndim else view[()]
 
 
 @pytest.mark.parametrize("version", VERSIONS, ids=VERSION_IDS)
