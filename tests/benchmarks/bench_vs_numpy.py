@@ -83,7 +83,7 @@ def scale(seconds: float, unit: str) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    rounds = 3 if quick else 11
+    rounds = 3 if quick else 31
     folder = tempfile.mkdtemp(prefix="npymmap-bench-")
     path = os.path.join(folder, "matrix.npy")
     matrix = np.arange(1_000_000, dtype=np.float64).reshape(1000, 1000) / 7.0
