@@ -263,6 +263,8 @@ class _Strided:
         self.strides = strides
 
     def position(self, key: "Any") -> "int":
+        """The item position an in-bounds full index of ints names; ``TypeError`` for any other
+        key, so that the caller takes the general path, which also words the ``IndexError``."""
         if key.__class__ is int:
             key = (key,)
         if key.__class__ is not tuple or len(key) != len(self.shape):
@@ -274,7 +276,7 @@ class _Strided:
             if index < 0:
                 index += size
             if not 0 <= index < size:
-                raise IndexError(f"index out of bounds for an axis of size {size}")
+                raise TypeError("out of bounds: the general path names the axis")
             position += index * stride
         return position
 
@@ -283,6 +285,29 @@ class _Strided:
 
     def __setitem__(self, key: "object", value: "object") -> "None":
         self.region.set(self.position(key), value)
+
+
+class _Reversed:
+    """Item access by full index for a window of native items whose axes are contiguous in
+    reverse order (Fortran order): ``items`` is the memoryview of the reversed shape, which
+    memoryview indexes in C with the reversed key."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: "memoryview") -> "None":
+        self.items = items
+
+    def __getitem__(self, key: "Any") -> "Any":
+        try:
+            return self.items[key[::-1]]
+        except IndexError:
+            raise TypeError("out of bounds: the general path names the axis") from None
+
+    def __setitem__(self, key: "Any", value: "Any") -> "None":
+        try:
+            self.items[key[::-1]] = value
+        except IndexError:
+            raise TypeError("out of bounds: the general path names the axis") from None
 
 
 def _c_strides(shape: "tuple[int, ...]") -> "tuple[int, ...]":
@@ -337,7 +362,7 @@ class NpyArray(Generic[ItemT]):
     _start: "int"
     _shape: "tuple[int, ...]"
     _strides: "tuple[int, ...]"
-    _items: "Any"  # memoryview, _Strided or, once closed, _Closed: all indexable by a full index
+    _items: "Any"  # memoryview, _Reversed or _Strided: all indexable by a full index
     _fortran: "bool"
     _mode: "str"
 
@@ -356,8 +381,8 @@ class NpyArray(Generic[ItemT]):
         items: "memoryview | None" = None,
     ) -> "Self":
         """A window on ``region``. ``items`` is its n-d memoryview when the caller made it; else
-        one is made (and tracked) when the window is C-contiguous and native, or item access goes
-        through :class:`_Strided`."""
+        one is made (and tracked) when the window of native items is C-contiguous, or contiguous
+        in reverse (Fortran order: :class:`_Reversed`); any other goes through :class:`_Strided`."""
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -370,12 +395,17 @@ class NpyArray(Generic[ItemT]):
             size = 1
             for n in shape:
                 size *= n
-            if code is None or not size or not _is_contiguous(shape, strides):
+            c_order = _is_contiguous(shape, strides)
+            if code is None or not size or not (c_order or _is_contiguous(shape, strides, fortran=True)):
                 self._items = _Strided(region, start, shape, strides)
                 return self
             itemsize = region.element.itemsize
-            items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape)
+            window = region.data[start * itemsize : (start + size) * itemsize]
+            items = cast(window, code, shape if c_order else shape[::-1])
             region.track(items)
+            if not c_order:
+                self._items = _Reversed(items)
+                return self
         self._items = items
         return self
 

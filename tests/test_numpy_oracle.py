@@ -138,6 +138,34 @@ def test_out_of_bounds_full_index_raises_index_error_like_numpy(
             a[index]
 
 
+@pytest.mark.parametrize("descr", ["<f8", ">f8"])
+def test_fortran_items_and_windows_index_in_place_and_name_the_axis_out_of_bounds(npy_dir: Path, descr: str) -> None:
+    arr = np.asfortranarray(np.arange(60.0).reshape(3, 4, 5).astype(descr))
+    path = str(npy_dir / "data.npy")
+    write_with_numpy(path, arr, True, None)
+    with npymmap.open(path, npymmap.float64, mode="r+") as a:
+        window = a[:, :, 1:3]  # still contiguous in Fortran order
+        assert window.fortran_order and arr[:, :, 1:3].flags.f_contiguous
+        for index in ((0, 0, 0), (2, 3, 4), (-1, -4, -5), (1, 2, 3)):
+            assert a[index] == arr[index]
+        for index in ((0, 0, 0), (2, 3, 1), (-1, 1, -2)):
+            assert window[index] == arr[:, :, 1:3][index]
+        for index, axis, size in (((1, 4, 0), 1, 4), ((-4, 0, 0), 0, 3), ((0, 0, 5), 2, 5)):
+            with pytest.raises(IndexError, match=f"axis {axis} with size {size}"):
+                a[index]
+            with pytest.raises(IndexError, match=f"axis {axis} with size {size}"):
+                a[index] = 1.0
+        a[2, 3, 4] = 7.5
+        window[-1, 0, 1] = -1.5
+    written = np.load(path)
+    assert written[2, 3, 4] == 7.5 and written[-1, 0, 2] == -1.5
+    assert np.count_nonzero(written != arr) == 2
+    with pytest.raises(ValueError, match="closed"):
+        a[0, 0, 0]
+    with pytest.raises(ValueError, match="closed"):
+        window[0, 0, 0]
+
+
 @pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
 @pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
 def test_element_descr_and_lookup_agree_with_numpy(element: npymmap.Element[Any], numpy_name: str, order: ByteOrder) -> None:
