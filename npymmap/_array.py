@@ -310,6 +310,63 @@ class _Reversed:
             raise TypeError("out of bounds: the general path names the axis") from None
 
 
+class _Decoded(_Strided):
+    """A :class:`_Strided` window of numbers memoryview cannot read (another byte order, float16,
+    complex64) whose reads go through ``bits``: its items as native unsigned ints of their size
+    (in the reversed shape when ``reverse``), which memoryview finds in C, and ``decode`` makes
+    into values. Writes go through :class:`_Strided`."""
+
+    __slots__ = ("bits", "decode", "reverse")
+
+    def __init__(
+        self,
+        region: "Region",
+        start: "int",
+        shape: "tuple[int, ...]",
+        strides: "tuple[int, ...]",
+        bits: "memoryview",
+        decode: "Callable[[int], Any]",
+        reverse: "bool",
+    ) -> "None":
+        super().__init__(region, start, shape, strides)
+        self.bits = bits
+        self.decode = decode
+        self.reverse = reverse
+
+    def __getitem__(self, key: "Any") -> "Any":
+        try:
+            return self.decode(self.bits[key[::-1] if self.reverse else key])
+        except IndexError:
+            raise TypeError("out of bounds: the general path names the axis") from None
+
+
+def _item_access(region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "Any":
+    """What a window's full indices go through: the fastest its layout and element allow.
+
+    A window that is contiguous in C order, or in reverse (Fortran order), gets a memoryview of
+    its items (tracked, to be released on close): native items are that memoryview itself, or a
+    :class:`_Reversed` of it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and
+    decoded (:class:`_Decoded`). Any other window, element or empty window: :class:`_Strided`.
+    """
+    element = region.element
+    size = 1
+    for n in shape:
+        size *= n
+    code = element._cast
+    bits = None if code is not None else element.bits_reader()
+    if bits is not None:
+        code = bits[0]
+    c_order = _is_contiguous(shape, strides)
+    if code is None or not size or not (c_order or _is_contiguous(shape, strides, fortran=True)):
+        return _Strided(region, start, shape, strides)
+    itemsize = element.itemsize
+    items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape if c_order else shape[::-1])
+    region.track(items)
+    if bits is not None:
+        return _Decoded(region, start, shape, strides, items, bits[1], not c_order)
+    return items if c_order else _Reversed(items)
+
+
 def _c_strides(shape: "tuple[int, ...]") -> "tuple[int, ...]":
     if len(shape) < 3:
         return ((shape[1], 1) if len(shape) == 2 else (1,)) if shape else ()
@@ -380,9 +437,8 @@ class NpyArray(Generic[ItemT]):
         mode: "str",
         items: "memoryview | None" = None,
     ) -> "Self":
-        """A window on ``region``. ``items`` is its n-d memoryview when the caller made it; else
-        one is made (and tracked) when the window of native items is C-contiguous, or contiguous
-        in reverse (Fortran order: :class:`_Reversed`); any other goes through :class:`_Strided`."""
+        """A window on ``region``; ``items`` is its n-d memoryview when the caller made it, else
+        :func:`_item_access` chooses."""
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -390,23 +446,7 @@ class NpyArray(Generic[ItemT]):
         self._strides = strides
         self._fortran = fortran
         self._mode = mode
-        if items is None:
-            code = region.element._cast
-            size = 1
-            for n in shape:
-                size *= n
-            c_order = _is_contiguous(shape, strides)
-            if code is None or not size or not (c_order or _is_contiguous(shape, strides, fortran=True)):
-                self._items = _Strided(region, start, shape, strides)
-                return self
-            itemsize = region.element.itemsize
-            window = region.data[start * itemsize : (start + size) * itemsize]
-            items = cast(window, code, shape if c_order else shape[::-1])
-            region.track(items)
-            if not c_order:
-                self._items = _Reversed(items)
-                return self
-        self._items = items
+        self._items = _item_access(region, start, shape, strides) if items is None else items
         return self
 
     @classmethod

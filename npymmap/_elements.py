@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 NATIVE_ORDER = "<" if sys.byteorder == "little" else ">"
 _MEMORYVIEW_FORMATS = frozenset("?bBhHiIqQfd")
+_UNSIGNED_OF_SIZE = {2: "H", 4: "I", 8: "Q"}
 # name: (kind, itemsize, struct code, ctypes name) of the fixed-size elements
 _SPECS = {
     "bool_": ("b", 1, "?", "c_bool"),
@@ -53,7 +54,7 @@ class Element(Generic[T]):
     (``npymmap.float64``, ...) are in native byte order; :meth:`newbyteorder` gives the others.
     """
 
-    __slots__ = ("name", "kind", "itemsize", "byteorder", "descr", "unit", "_code", "_count", "_cast", "_ctype")
+    __slots__ = ("name", "kind", "itemsize", "byteorder", "descr", "unit", "_code", "_count", "_cast", "_ctype", "_bits")
 
     descr: "Descr"  # a str, or a list of fields for a record
 
@@ -73,6 +74,7 @@ class Element(Generic[T]):
         native = self.byteorder in ("|", NATIVE_ORDER)
         self._cast = code if native and kind != "c" and code in _MEMORYVIEW_FORMATS else None
         self._ctype = ctype
+        self._bits: "tuple[str, Callable[[int], Any]] | None | bool" = False  # made by bits_reader()
 
     def __repr__(self) -> "str":
         if self.kind in "SUV":
@@ -140,6 +142,26 @@ class Element(Generic[T]):
         if self._count == 2:
             return lambda i: complex(*unpack_from(flat, i * size))  # type: ignore[return-value]
         return lambda i: unpack_from(flat, i * size)[0]
+
+    def bits_reader(self) -> "tuple[str, Callable[[int], T]] | None":
+        """For numbers memoryview cannot read (another byte order, float16, complex64) of 2, 4 or
+        8 bytes: the native unsigned format of that size, and a function making the value from
+        such an unsigned int (the item's bytes as this machine reads them). Else ``None``.
+        Made once per element."""
+        if self._bits is False:
+            code = _UNSIGNED_OF_SIZE.get(self.itemsize)
+            self._bits = None
+            if self._cast is None and code is not None and self.kind in "iufcmM":
+                import struct
+
+                unpack, size, order = struct.Struct(self._struct_format(1)).unpack, self.itemsize, sys.byteorder
+                decode: "Callable[[int], Any]"
+                if self._count == 2:
+                    decode = lambda bits: complex(*unpack(bits.to_bytes(size, order)))  # noqa: E731
+                else:
+                    decode = lambda bits: unpack(bits.to_bytes(size, order))[0]  # noqa: E731
+                self._bits = code, decode
+        return self._bits  # type: ignore[return-value]
 
     def writer(self, flat: "memoryview") -> "Callable[[int, T], None]":
         """A function storing a value as item ``i`` of ``flat`` (from :meth:`flat`); O(1).

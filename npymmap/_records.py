@@ -78,6 +78,7 @@ class RecordElement(Element["Any"]):
         self._count = 1
         self._cast = None
         self._ctype = ""
+        self._bits = None
         self.fields = fields
         self._values = [field for field in fields if not field.padding]
         order = "<" if self.byteorder == "|" else self.byteorder
