@@ -200,6 +200,28 @@ def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]"
             raise _LiteralError("expected ',' or '}'", pos)
 
 
+def _first_line_indent(text: "str") -> "int":
+    """Where the literal starts when Python would read its line as indented, else 0.
+
+    As ``ast.literal_eval`` (3.10 on) reads it: spaces and tabs before the first line are
+    dropped; after that, lines of blanks are skipped, and the first other line must start in
+    column 0, counting a tab to the next multiple of 8 and a form feed back to 0.
+    """
+    start = len(text) - len(text.lstrip(" \t"))
+    column = 0
+    for pos in range(start, len(text)):
+        char = text[pos]
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column = column // 8 * 8 + 8
+        elif char in "\f\r\n":
+            column = 0
+        else:
+            return pos if column else 0
+    return 0
+
+
 def parse_literal(text: "str") -> "Literal":
     """Parse one literal (the header dict, in practice) with nothing after it but whitespace.
 
@@ -212,6 +234,9 @@ def parse_literal(text: "str") -> "Literal":
     if trailing[-1:] not in ("", "\n", "\r") and ("\n" in trailing or "\r" in trailing):
         # Python reads a last line of blanks without a line end as an unexpected indent.
         raise ValueError(f"header is not a valid literal: indented last line at character {len(text) - 1}")
+    indent = _first_line_indent(text)
+    if indent:
+        raise ValueError(f"header is not a valid literal: indented first line at character {indent}")
     text = stripped + _END
     try:
         value, pos = _value(text, 0, 0)
