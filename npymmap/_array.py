@@ -130,7 +130,7 @@ class Region:
     def get(self, position: "int") -> "Any":
         """The value of item ``position``. (This first call binds the element's reader.)"""
         self.check_open()
-        self.get = self.element.reader(self._flat())  # type: ignore[method-assign, assignment]
+        self.get = self.element.reader(self._flat(), self.path)  # type: ignore[method-assign, assignment]
         return self.get(position)
 
     def set(self, position: "int", value: "Any") -> "None":
@@ -667,7 +667,7 @@ class NpyArray(Generic[ItemT]):
             for position in self._positions():
                 values[position - low] = self._region.get(position)
         else:
-            values = element.read(self._region.data, low, high - low)
+            values = element.read(self._region.data, low, high - low, self._region.path)
         if not self._shape:
             return values[0]
         return _nest(values, self._start - low, self._shape, self._strides)

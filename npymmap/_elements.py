@@ -10,7 +10,7 @@ one object per (name, byte order), so ``is`` and ``==`` agree.
 
 import sys
 
-from ._base import PYPY, UnsupportedDtypeError
+from ._base import PYPY, NpyFormatError, UnsupportedDtypeError
 from ._base import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -128,14 +128,15 @@ class Element(Generic[T]):
         when that is a native one memoryview knows, else ``data`` itself."""
         return data if self._cast is None else cast(data, self._cast)
 
-    def reader(self, flat: "memoryview") -> "Callable[[int], T]":
-        """A function giving the value of item ``i`` of ``flat`` (from :meth:`flat`); O(1)."""
+    def reader(self, flat: "memoryview", path: "str | None" = None) -> "Callable[[int], T]":
+        """A function giving the value of item ``i`` of ``flat`` (from :meth:`flat`); O(1).
+        A ``U`` item that is not UTF-32 raises :class:`NpyFormatError` naming ``path``."""
         if self._cast is not None:
             return flat.__getitem__  # type: ignore[return-value]
         size = self.itemsize
         if self.kind in "SUV":
             decode = self._decode
-            return lambda i: decode(flat[i * size : (i + 1) * size].tobytes())
+            return lambda i: decode(flat[i * size : (i + 1) * size].tobytes(), path)
         import struct
 
         unpack_from = struct.Struct(self._struct_format(1)).unpack_from
@@ -198,15 +199,16 @@ class Element(Generic[T]):
 
         return store
 
-    def read(self, data: "memoryview", start: "int", count: "int") -> "list[T]":
-        """Items ``start`` to ``start + count`` of ``data`` as a list; one C call, O(count)."""
+    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
+        """Items ``start`` to ``start + count`` of ``data`` as a list; one C call, O(count).
+        A ``U`` item that is not UTF-32 raises :class:`NpyFormatError` naming ``path``."""
         size = self.itemsize
         if self._cast is not None:
             return cast(data[start * size : (start + count) * size], self._cast).tolist()  # type: ignore[return-value]
         if self.kind in "SUV":
             raw = data[start * size : (start + count) * size].tobytes()
             if self.kind == "U":  # decode the whole block once, then cut it
-                text = self._decode_unicode(raw)
+                text = self._decode_unicode(raw, path)
                 width = size // 4
                 return [text[k : k + width].rstrip("\0") for k in range(0, len(text), width)]  # type: ignore[misc]
             return [self._decode(raw[k : k + size]) for k in range(0, len(raw), size)]
@@ -267,19 +269,20 @@ class Element(Generic[T]):
             raise self._bad_value(value) from None
         return tuple(_fit_float(self._code, piece) for piece in pieces) if self.kind in "fc" else pieces
 
-    def _decode(self, raw: "bytes") -> "Any":
+    def _decode(self, raw: "bytes", path: "str | None" = None) -> "Any":
         """One item's value from its bytes: trailing NULs stripped for ``S`` and ``U``, as NumPy."""
         if self.kind == "S":
             return raw.rstrip(b"\0")
         if self.kind == "V":
             return raw
-        return self._decode_unicode(raw).rstrip("\0")
+        return self._decode_unicode(raw, path).rstrip("\0")
 
-    def _decode_unicode(self, raw: "bytes") -> "str":
+    def _decode_unicode(self, raw: "bytes", path: "str | None" = None) -> "str":
         try:
             return raw.decode("utf-32-be" if self.byteorder == ">" else "utf-32-le")
         except UnicodeDecodeError as error:
-            raise ValueError(f"{self.descr} item holds {raw[error.start:error.end]!r}, not a Unicode character") from None
+            reason = f"{self.descr} item holds {raw[error.start:error.end]!r}, not a Unicode character"
+            raise NpyFormatError(reason, path) from None
 
     def _encode(self, value: "Any") -> "bytes":
         """One item's bytes: ``S`` and ``U`` padded with NULs; a value too long to fit is a

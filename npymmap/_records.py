@@ -142,7 +142,7 @@ class RecordElement(Element["Any"]):
     def flat(self, data: "memoryview") -> "memoryview":
         return data
 
-    def reader(self, flat: "memoryview") -> "Callable[[int], Any]":
+    def reader(self, flat: "memoryview", path: "str | None" = None) -> "Callable[[int], Any]":
         structure = self.structure()
         size = self.itemsize
         if flat.readonly:
@@ -157,16 +157,16 @@ class RecordElement(Element["Any"]):
 
         return store
 
-    def read(self, data: "memoryview", start: "int", count: "int") -> "list[Any]":
+    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[Any]":
         size = self.itemsize
         rows = struct.iter_unpack(self._format, data[start * size : (start + count) * size])
         if self._plain:
             return list(rows)
         convert = self._convert
-        return [convert(iter(row)) for row in rows]
+        return [convert(iter(row), path) for row in rows]
 
-    def _convert(self, values: "Iterator[Any]") -> "tuple[Any, ...]":
-        items = tuple(_read_field(field, values) for field in self.fields)
+    def _convert(self, values: "Iterator[Any]", path: "str | None") -> "tuple[Any, ...]":
+        items = tuple(_read_field(field, values, path) for field in self.fields)
         if len(self._values) == len(self.fields):
             return items
         return tuple(item for field, item in zip(self.fields, items) if not field.padding)
@@ -240,16 +240,16 @@ def _is_plain(field: "_Field") -> "bool":
     return field.record is None and not field.shape and element is not None and element.kind in "biufMm" and element._count == 1 and not field.padding
 
 
-def _read_field(field: "_Field", values: "Iterator[Any]") -> "Any":
+def _read_field(field: "_Field", values: "Iterator[Any]", path: "str | None") -> "Any":
     def one() -> "Any":
         if field.record is not None:
-            return field.record._convert(values)
+            return field.record._convert(values, path)
         element = field.element
         assert element is not None
         if element._count == 2:
             return complex(next(values), next(values))
         if element.kind in "SUV":
-            return element._decode(next(values))
+            return element._decode(next(values), path)
         return next(values)
 
     if not field.shape:

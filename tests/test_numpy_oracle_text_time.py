@@ -622,7 +622,7 @@ def test_times_out_of_int64_range_raise_overflow_error(npy_dir: Path, descr: str
 
 @pytest.mark.parametrize("order", ["<", ">"], ids=["le", "be"])
 @pytest.mark.parametrize("code_point", [0x110000, 0xFFFFFFFF], ids=["0x110000", "0xffffffff"])
-def test_invalid_code_point_in_a_u_file_raises_value_error_on_read_of_that_item(
+def test_invalid_code_point_in_a_u_file_is_a_format_error_naming_the_file_on_read_of_that_item(
     npy_dir: Path, order: str, code_point: int
 ) -> None:
     dtype = np.dtype(f"{order}U3")
@@ -638,15 +638,25 @@ def test_invalid_code_point_in_a_u_file_raises_value_error_on_read_of_that_item(
             assert a[0] == "ab"
             assert a[2] == "f"
             assert a.tobytes() == raw
-            with pytest.raises(ValueError) as raised:
-                a[1]
-            assert not isinstance(raised.value, UnicodeError), repr(raised.value)
-            with pytest.raises(ValueError) as raised:
-                a.tolist()
-            assert not isinstance(raised.value, UnicodeError), repr(raised.value)
-            with pytest.raises(ValueError) as raised:
-                list(a)
-            assert not isinstance(raised.value, UnicodeError), repr(raised.value)
+            for read in (lambda: a[1], a.tolist, lambda: list(a)):
+                with pytest.raises(npymmap.NpyFormatError, match="not a Unicode character") as raised:
+                    read()
+                assert raised.value.path == path and str(raised.value).startswith(f"{path}: ")
+
+
+def test_invalid_code_point_in_a_records_u_field_is_a_format_error_naming_the_file(npy_dir: Path) -> None:
+    dtype = np.dtype([("id", "<i4"), ("name", "<U2")])
+    arr = np.array([(1, "ab"), (2, "cd")], dtype=dtype)
+    path = write_file(npy_dir, arr)
+    offset = numpy_header(path)[4]
+    with open(path, "r+b") as file:  # record 1, field "name", character 0
+        file.seek(offset + dtype.itemsize + 4)
+        file.write(struct.pack("<I", 0x110000))
+    with npymmap.open(path) as a:
+        assert a[0:1].tolist() == [(1, "ab")]
+        with pytest.raises(npymmap.NpyFormatError, match="not a Unicode character") as raised:
+            a.tolist()
+        assert raised.value.path == path
 
 
 @pytest.mark.parametrize("order", ["<", ">"], ids=["le", "be"])
