@@ -403,6 +403,13 @@ def _nest(values: "list[Any]", base: "int", shape: "tuple[int, ...]", strides: "
     return [_nest(values, base + i * stride, inner_shape, inner_strides) for i in range(size)]
 
 
+def _stop(first: "int", count: "int", step: "int") -> "int | None":
+    """The stop of the slice ``[first : stop : step]`` that holds ``count`` items (``None`` when
+    a negative step runs to the start)."""
+    stop = first + count * step
+    return stop if stop >= 0 else None
+
+
 class NpyArray(Generic[ItemT]):
     """A read-only n-d array of ``ItemT`` values (``float`` for ``float64``, ...) mapped from a ``.npy`` file (or a view of one).
 
@@ -636,15 +643,6 @@ class NpyArray(Generic[ItemT]):
 
     # -- conversion ----------------------------------------------------------------------------
 
-    def _span(self) -> "tuple[int, int]":
-        low = high = self._start
-        for size, stride in zip(self._shape, self._strides):
-            if stride < 0:
-                low += (size - 1) * stride
-            else:
-                high += (size - 1) * stride
-        return low, high + 1
-
     def tolist(self) -> "Any":
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
         ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
@@ -657,20 +655,17 @@ class NpyArray(Generic[ItemT]):
                 return self._rows_tolist(items)
             return items.tolist()
         self._region.check_open()
-        if self.size == 0:
+        size = self.size
+        if size == 0:
             return _nest([], 0, self._shape, self._strides) if self._shape else []
-        low, high = self._span()
-        element = self._region.element
-        if element.kind == "U" and not _is_contiguous(self._shape, self._strides):
-            # Decode only this view's items: one the view skips may not be valid UTF-32.
-            values: "list[Any]" = [None] * (high - low)
-            for position in self._positions():
-                values[position - low] = self._region.get(position)
-        else:
-            values = element.read(self._region.data, low, high - low, self._region.path)
+        element, path = self._region.element, self._region.path
+        if _is_contiguous(self._shape, self._strides):
+            values = element.read(self._region.data, self._start, size, path)
+        else:  # only this window's items: one it skips may not even decode (a U item, say)
+            values = element.read(memoryview(self._gather()), 0, size, path)
         if not self._shape:
             return values[0]
-        return _nest(values, self._start - low, self._shape, self._strides)
+        return _nest(values, 0, self._shape, _c_strides(self._shape))
 
     def _rows_tolist(self, items: "memoryview") -> "list[Any]":
         """tolist() of a C-contiguous native array (``items`` its memoryview), a row (last axis)
@@ -691,15 +686,24 @@ class NpyArray(Generic[ItemT]):
             rows = [rows[i : i + size] for i in range(0, len(rows), size)]
         return rows[0]  # type: ignore[no-any-return]
 
-    def _positions(self) -> "list[int]":
-        """Item positions in logical (C) order; O(size)."""
+    def _runs(self) -> "tuple[list[int], int, int]":
+        """The window as runs along its last axis: ``(starts, count, step)``, the first item of
+        each run in logical (C) order, the items in a run and the step between them (in items).
+        O(size / count)."""
         if not self._shape:
-            return [self._start]
-        low, high = self._span()
-        nested = _nest(list(range(low, high)), self._start - low, self._shape, self._strides)
-        for _ in range(len(self._shape) - 1):
-            nested = [position for row in nested for position in row]
-        return nested
+            return [self._start], 1, 1
+        starts = [self._start]
+        for size, stride in zip(self._shape[:-1], self._strides[:-1]):
+            starts = [start + i * stride for start in starts for i in range(size)]
+        return starts, self._shape[-1], self._strides[-1]
+
+    def _gather(self) -> "bytes":
+        """The items' bytes in logical (C) order, copied run by run by memoryview (in C); O(nbytes)."""
+        itemsize = self._region.element.itemsize
+        data = self._region.data
+        starts, count, step = self._runs()
+        with data[: len(data) - len(data) % itemsize].cast("B", (len(data) // itemsize, itemsize)) as table:
+            return b"".join(table[start : _stop(start, count, step) : step].tobytes() for start in starts)
 
     def tobytes(self) -> "bytes":
         """The items' bytes in logical (C) order and the file's byte order, as NumPy's
@@ -709,7 +713,7 @@ class NpyArray(Generic[ItemT]):
         data = self._region.data
         if _is_contiguous(self._shape, self._strides):
             return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
-        return b"".join(bytes(data[p * itemsize : (p + 1) * itemsize]) for p in self._positions())
+        return self._gather()
 
     @property
     def data(self) -> "memoryview[ItemT]":
@@ -855,10 +859,15 @@ class WritableNpyArray(NpyArray[ItemT]):
         if contiguous:
             start = self._start * itemsize
             region.data[start : start + len(encoded)] = encoded
-        else:
+        else:  # run by run, one byte of every item at a time: memoryview copies each in C
             data = region.data
-            for index, position in enumerate(self._positions()):
-                data[position * itemsize : (position + 1) * itemsize] = encoded[index * itemsize : (index + 1) * itemsize]
+            starts, count, step = self._runs()
+            run = count * itemsize
+            for index, start in enumerate(starts):
+                piece = encoded[index * run : (index + 1) * run]
+                for byte in range(itemsize):
+                    first = start * itemsize + byte
+                    data[first : _stop(first, count, step * itemsize) : step * itemsize] = piece[byte::itemsize]
 
     def as_ctypes(self) -> "ctypes.Array[Any]":
         """A ctypes array over the items (zero-copy, writes go to the map), shaped like the array;
