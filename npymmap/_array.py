@@ -568,6 +568,15 @@ class NpyArray(Generic[ItemT]):
                 self._region.track(items)
                 start = self._start + first * self._strides[0]
                 return self._make(self._region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
+        if key.__class__ is tuple and len(key) == 2 and key[1] is Ellipsis and key[0].__class__ is int and len(self._shape) > 1:
+            # a[i, ...], the row view (rows() makes one per row): what _locate gives, without its loop
+            self._region.check_open()
+            index, size = key[0], self._shape[0]
+            if -size <= index < size:
+                shape, strides = self._shape[1:], self._strides[1:]
+                fortran = self._items.__class__ is not memoryview and _is_fortran(shape, strides)
+                start = self._start + index % size * self._strides[0]
+                return self._make(self._region, start, shape, strides, fortran, self._mode)
         located = self._locate(key)
         if isinstance(located, int):
             item = self._region.get(located)
