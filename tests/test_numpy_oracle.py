@@ -6,6 +6,7 @@ expected header field, value and byte string comes from NumPy.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,30 @@ def test_fortran_items_and_windows_index_in_place_and_name_the_axis_out_of_bound
         a[0, 0, 0]
     with pytest.raises(ValueError, match="closed"):
         window[0, 0, 0]
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (1, 4, 5)])  # (rows of the second are Fortran-only)
+@pytest.mark.parametrize("descr", ["<f8", ">i4", "<c16"])
+@pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
+def test_row_views_match_numpys_for_every_index_and_layout(
+    npy_dir: Path, descr: str, fortran: bool, shape: tuple[int, ...]
+) -> None:
+    arr = np.arange(math.prod(shape)).reshape(shape).astype(descr)
+    arr = np.asfortranarray(arr) if fortran else arr
+    path = str(npy_dir / "data.npy")
+    write_with_numpy(path, arr, fortran, None)
+    with npymmap.open(path) as a:
+        for parent, numpy_parent in ((a, arr), (a[::2], arr[::2]), (a.T, arr.T)):
+            n = numpy_parent.shape[0]
+            for i in {0, 1, -1, -n, n - 1} & set(range(-n, n)):
+                row, numpy_row = parent[i, ...], numpy_parent[i]
+                assert row.shape == numpy_row.shape and row.tolist() == numpy_row.tolist()
+                assert row.fortran_order == (numpy_row.flags.f_contiguous and not numpy_row.flags.c_contiguous)
+            for i in (n, -n - 1):
+                with pytest.raises(IndexError):
+                    numpy_parent[i]
+                with pytest.raises(IndexError, match="out of bounds for axis 0"):
+                    parent[i, ...]
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
