@@ -54,6 +54,8 @@ _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
 _ROWS_TOLIST_BYTES = 1 << 16
+# Unsigned formats by size, widest first: the units a strided copy moves (see NpyArray._copies).
+_UNITS = ((8, "Q"), (4, "I"), (2, "H"), (1, "B"))
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -403,6 +405,14 @@ def _nest(values: "list[Any]", base: "int", shape: "tuple[int, ...]", strides: "
     return [_nest(values, base + i * stride, inner_shape, inner_strides) for i in range(size)]
 
 
+def _group(rows: "list[Any]", shape: "tuple[int, ...]") -> "list[Any]":
+    """The runs along the last axis of a window of ``shape``, in C order, nested as the window:
+    the window's ``tolist()`` is the one element of the list returned. O(size / shape[-1])."""
+    for size in reversed(shape[:-1]):
+        rows = [rows[i : i + size] for i in range(0, len(rows), size)]
+    return rows
+
+
 def _stop(first: "int", count: "int", step: "int") -> "int | None":
     """The stop of the slice ``[first : stop : step]`` that holds ``count`` items (``None`` when
     a negative step runs to the start)."""
@@ -668,6 +678,11 @@ class NpyArray(Generic[ItemT]):
         if size == 0:
             return _nest([], 0, self._shape, self._strides) if self._shape else []
         element, path = self._region.element, self._region.path
+        if element._cast is not None:  # native numbers: each run along the last axis in C
+            starts, count, step = self._runs()
+            with self._units(element._cast) as flat:
+                rows = [flat[start : _stop(start, count, step) : step].tolist() for start in starts]
+            return _group(rows, self._shape)[0] if self._shape else rows[0][0]
         if _is_contiguous(self._shape, self._strides):
             values = element.read(self._region.data, self._start, size, path)
         else:  # only this window's items: one it skips may not even decode (a U item, say)
@@ -691,9 +706,7 @@ class NpyArray(Generic[ItemT]):
             values = make(code)
             values.frombytes(data[offset : offset + row])
             rows.append(values.tolist())
-        for size in reversed(self._shape[:-1]):
-            rows = [rows[i : i + size] for i in range(0, len(rows), size)]
-        return rows[0]  # type: ignore[no-any-return]
+        return _group(rows, self._shape)[0]  # type: ignore[no-any-return]
 
     def _runs(self) -> "tuple[list[int], int, int]":
         """The window as runs along its last axis: ``(starts, count, step)``, the first item of
@@ -706,13 +719,45 @@ class NpyArray(Generic[ItemT]):
             starts = [start + i * stride for start in starts for i in range(size)]
         return starts, self._shape[-1], self._strides[-1]
 
-    def _gather(self) -> "bytes":
-        """The items' bytes in logical (C) order, copied run by run by memoryview (in C); O(nbytes)."""
+    def _copies(self) -> "tuple[str, Iterator[tuple[slice, slice]]]":
+        """How to move the window's items between the region's data and their bytes packed in
+        logical (C) order: ``(code, pairs)``. Both are read as 1-d memoryviews of ``code``, the
+        widest unsigned format whose size divides the item's (PyPy mishandles n-d slices), and
+        each pair ``(in the data, in the packed)`` of slices is one copy, in C: a whole run along
+        the last axis when its items are adjacent, else one such unit of every item of the run.
+        O(size / count) pairs, times the units in an item for strided runs."""
         itemsize = self._region.element.itemsize
-        data = self._region.data
+        unit, code = next((unit, code) for unit, code in _UNITS if itemsize % unit == 0)
+        lanes = itemsize // unit
         starts, count, step = self._runs()
-        with data[: len(data) - len(data) % itemsize].cast("B", (len(data) // itemsize, itemsize)) as table:
-            return b"".join(table[start : _stop(start, count, step) : step].tobytes() for start in starts)
+        run = count * lanes
+
+        def pairs() -> "Iterator[tuple[slice, slice]]":
+            for index, start in enumerate(starts):
+                first = start * lanes
+                if step == 1:
+                    yield slice(first, first + run), slice(index * run, (index + 1) * run)
+                    continue
+                for lane in range(lanes):
+                    stop = _stop(first + lane, count, step * lanes)
+                    yield slice(first + lane, stop, step * lanes), slice(index * run + lane, (index + 1) * run, lanes)
+
+        return code, pairs()
+
+    def _units(self, code: "str") -> "memoryview[Any]":
+        """The region's data as a 1-d memoryview of ``code``, whose size divides the item's
+        (release it after use)."""
+        data = self._region.data
+        return cast(data[: len(data) - len(data) % self._region.element.itemsize], code)
+
+    def _gather(self) -> "bytes":
+        """The items' bytes in logical (C) order; O(nbytes), the copying in C."""
+        packed = bytearray(self.size * self._region.element.itemsize)
+        code, pairs = self._copies()
+        with self._units(code) as units, cast(memoryview(packed), code) as packed_units:
+            for in_data, in_packed in pairs:
+                packed_units[in_packed] = units[in_data]
+        return bytes(packed)
 
     def tobytes(self) -> "bytes":
         """The items' bytes in logical (C) order and the file's byte order, as NumPy's
@@ -868,15 +913,11 @@ class WritableNpyArray(NpyArray[ItemT]):
         if contiguous:
             start = self._start * itemsize
             region.data[start : start + len(encoded)] = encoded
-        else:  # run by run, one byte of every item at a time: memoryview copies each in C
-            data = region.data
-            starts, count, step = self._runs()
-            run = count * itemsize
-            for index, start in enumerate(starts):
-                piece = encoded[index * run : (index + 1) * run]
-                for byte in range(itemsize):
-                    first = start * itemsize + byte
-                    data[first : _stop(first, count, step * itemsize) : step * itemsize] = piece[byte::itemsize]
+        else:
+            code, pairs = self._copies()
+            with self._units(code) as units, cast(memoryview(encoded), code) as encoded_units:
+                for in_data, in_packed in pairs:
+                    units[in_data] = encoded_units[in_packed]
 
     def as_ctypes(self) -> "ctypes.Array[Any]":
         """A ctypes array over the items (zero-copy, writes go to the map), shaped like the array;

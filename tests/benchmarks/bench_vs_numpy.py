@@ -176,6 +176,16 @@ def main() -> None:
         )
     )
     rows.append(compare("tolist() (whole file)", numpy_map.tolist, our_map.tolist, 1, rounds, "ms"))
+    rows.append(
+        compare(
+            "a[:, j].tolist() (one column)",
+            lambda: numpy_map[:, 300].tolist(),
+            lambda: our_map[:, 300].tolist(),
+            200,
+            rounds,
+            "us",
+        )
+    )
 
     records_path = os.path.join(folder, "records.npy")
     records = np.zeros(1_000_000, dtype=[("id", "<i8"), ("score", "<f8")])
