@@ -664,7 +664,8 @@ class NpyArray(Generic[ItemT]):
 
     def tolist(self) -> "Any":
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
-        ``tolist()``; a 0-d array gives its value. O(size), in C for native C-contiguous items."""
+        ``tolist()``; a 0-d array gives its value. O(size); native numbers are made in C, a
+        strided window's run by run, and only the window's own items are read."""
         items = self._items
         if items.__class__ is memoryview and not self._region.closed:
             if not self._shape:
