@@ -258,16 +258,14 @@ class Element(Generic[T]):
         try:
             if self._count == 2:
                 number = complex(value)
-                pieces: "tuple[Any, ...]" = (number.real, number.imag)
-            elif self.kind == "f":
-                pieces = (float(value),)
-            elif self.kind == "b":
-                pieces = (bool(value),)
-            else:
-                pieces = (value.__index__(),)
+                return (_fit_float(self._code, number.real), _fit_float(self._code, number.imag))
+            if self.kind == "f":
+                return (_fit_float(self._code, float(value)),)
+            if self.kind == "b":
+                return (bool(value),)
+            return (value.__index__(),)
         except (TypeError, AttributeError, ValueError):
             raise self._bad_value(value) from None
-        return tuple(_fit_float(self._code, piece) for piece in pieces) if self.kind in "fc" else pieces
 
     def _decode(self, raw: "bytes", path: "str | None" = None) -> "Any":
         """One item's value from its bytes: trailing NULs stripped for ``S`` and ``U``, as NumPy."""
