@@ -17,7 +17,7 @@ unmapped.
 import _weakref
 
 from ._base import PYPY, TYPE_CHECKING, Generic, NpyFormatError, TypeVar, overload
-from ._elements import NATIVE_ORDER, cast
+from ._elements import NATIVE_ORDER, UNSIGNED_FORMATS, cast
 
 if TYPE_CHECKING:
     import ctypes
@@ -54,8 +54,6 @@ _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
 _ROWS_TOLIST_BYTES = 1 << 16
-# Unsigned formats by size, widest first: the units a strided copy moves (see NpyArray._copies).
-_UNITS = ((8, "Q"), (4, "I"), (2, "H"), (1, "B"))
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -683,7 +681,7 @@ class NpyArray(Generic[ItemT]):
             starts, count, step = self._runs()
             with self._units(element._cast) as flat:
                 rows = [flat[start : _stop(start, count, step) : step].tolist() for start in starts]
-            return _group(rows, self._shape)[0] if self._shape else rows[0][0]
+            return _group(rows, self._shape)[0]
         if _is_contiguous(self._shape, self._strides):
             values = element.read(self._region.data, self._start, size, path)
         else:  # only this window's items: one it skips may not even decode (a U item, say)
@@ -712,9 +710,7 @@ class NpyArray(Generic[ItemT]):
     def _runs(self) -> "tuple[list[int], int, int]":
         """The window as runs along its last axis: ``(starts, count, step)``, the first item of
         each run in logical (C) order, the items in a run and the step between them (in items).
-        O(size / count)."""
-        if not self._shape:
-            return [self._start], 1, 1
+        For windows that are not C-contiguous, so of one axis at least. O(size / count)."""
         starts = [self._start]
         for size, stride in zip(self._shape[:-1], self._strides[:-1]):
             starts = [start + i * stride for start in starts for i in range(size)]
@@ -728,7 +724,7 @@ class NpyArray(Generic[ItemT]):
         the last axis when its items are adjacent, else one such unit of every item of the run.
         O(size / count) pairs, times the units in an item for strided runs."""
         itemsize = self._region.element.itemsize
-        unit, code = next((unit, code) for unit, code in _UNITS if itemsize % unit == 0)
+        unit, code = next((unit, code) for unit, code in UNSIGNED_FORMATS if itemsize % unit == 0)
         lanes = itemsize // unit
         starts, count, step = self._runs()
         run = count * lanes

@@ -25,7 +25,9 @@ T = TypeVar("T")
 
 NATIVE_ORDER = "<" if sys.byteorder == "little" else ">"
 _MEMORYVIEW_FORMATS = frozenset("?bBhHiIqQfd")
-_UNSIGNED_OF_SIZE = {2: "H", 4: "I", 8: "Q"}
+# The native unsigned formats by size, widest first: how items memoryview cannot read are moved
+# and found (bits_reader here, strided copies in _array).
+UNSIGNED_FORMATS = ((8, "Q"), (4, "I"), (2, "H"), (1, "B"))
 # name: (kind, itemsize, struct code, ctypes name) of the fixed-size elements
 _SPECS = {
     "bool_": ("b", 1, "?", "c_bool"),
@@ -146,11 +148,11 @@ class Element(Generic[T]):
 
     def bits_reader(self) -> "tuple[str, Callable[[int], T]] | None":
         """For numbers memoryview cannot read (another byte order, float16, complex64) of 2, 4 or
-        8 bytes: the native unsigned format of that size, and a function making the value from
+        8 bytes (one-byte numbers are all native): the native unsigned format of that size, and a function making the value from
         such an unsigned int (the item's bytes as this machine reads them). Else ``None``.
         Made once per element."""
         if self._bits is False:
-            code = _UNSIGNED_OF_SIZE.get(self.itemsize)
+            code = dict(UNSIGNED_FORMATS).get(self.itemsize)
             self._bits = None
             if self._cast is None and code is not None and self.kind in "iufcmM":
                 import struct
