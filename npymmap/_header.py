@@ -2,8 +2,9 @@
 
 Reading never evaluates anything: :func:`parse_literal` accepts only the small grammar NumPy's
 writers produce (a dict with str keys whose values are str, int, bool, tuple, list or dict, with
-optional trailing commas and Python 2 ``L`` suffixes) and refuses the rest with a message naming
-the offending position. Writing produces the exact bytes ``numpy.lib.format`` writes, including the
+optional trailing commas) and refuses the rest with a message naming the offending position.
+Headers of versions 1.0 and 2.0 may also hold what NumPy reads after its Python 2 filter: ``L``
+suffixes on integers and a last line of blanks without a line end (JavaScript's npyjs wrote one). Writing produces the exact bytes ``numpy.lib.format`` writes, including the
 spare spaces that let the growth axis be rewritten in place and the padding to 64 bytes.
 """
 
@@ -59,19 +60,19 @@ def _skip_blanks(text: "str", pos: "int") -> "int":
     return pos
 
 
-def _value(text: "str", pos: "int", depth: "int") -> "tuple[Any, int]":
+def _value(text: "str", pos: "int", depth: "int", legacy: "bool") -> "tuple[Any, int]":
     pos = _skip_blanks(text, pos)
     char = text[pos]
     if char == "'" or char == '"':
         return _string(text, pos, char)
     if char in _DIGITS or char == "-" or char == "+":
-        return _integer(text, pos)
+        return _integer(text, pos, legacy)
     if char == "{" or char == "(" or char == "[":
         if depth >= MAX_NESTING:
             raise _LiteralError(f"nesting deeper than {MAX_NESTING}", pos)
         if char == "{":
-            return _dict(text, pos + 1, depth + 1)
-        return _sequence(text, pos + 1, depth + 1, _CLOSERS[char])
+            return _dict(text, pos + 1, depth + 1, legacy)
+        return _sequence(text, pos + 1, depth + 1, _CLOSERS[char], legacy)
     if char == "u" and text[pos + 1] in "'\"":
         return _string(text, pos + 1, text[pos + 1])
     if char.isalpha() or char == "_":
@@ -127,7 +128,7 @@ def _string(text: "str", pos: "int", quote: "str") -> "tuple[str, int]":
         pos += 2 + width
 
 
-def _integer(text: "str", pos: "int") -> "tuple[int, int]":
+def _integer(text: "str", pos: "int", legacy: "bool") -> "tuple[int, int]":
     start = pos
     if text[pos] in "+-":
         pos += 1
@@ -144,21 +145,21 @@ def _integer(text: "str", pos: "int") -> "tuple[int, int]":
     if count > 1 and text[digits_start] == "0":
         raise _LiteralError("integer with a leading zero", start)
     number = int(text[digits_start:pos])
-    if text[pos] in "lL":
+    if legacy and text[pos] in "lL":  # Python 2's long integers
         pos += 1
     if text[pos].isalnum() or text[pos] in "._":
         raise _LiteralError("not an integer", start)
     return (-number if text[start] == "-" else number), pos
 
 
-def _sequence(text: "str", pos: "int", depth: "int", closer: "str") -> "tuple[Any, int]":
+def _sequence(text: "str", pos: "int", depth: "int", closer: "str", legacy: "bool") -> "tuple[Any, int]":
     items: "list[Any]" = []
     while True:
         pos = _skip_blanks(text, pos)
         char = text[pos]
         if char == closer:
             return (items if closer == "]" else tuple(items)), pos + 1
-        item, pos = _value(text, pos, depth)
+        item, pos = _value(text, pos, depth, legacy)
         items.append(item)
         pos = _skip_blanks(text, pos)
         char = text[pos]
@@ -172,7 +173,7 @@ def _sequence(text: "str", pos: "int", depth: "int", closer: "str") -> "tuple[An
             raise _LiteralError(f"expected ',' or {closer!r}", pos)
 
 
-def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]":
+def _dict(text: "str", pos: "int", depth: "int", legacy: "bool") -> "tuple[dict[str, Any], int]":
     result: "dict[str, Any]" = {}
     while True:
         pos = _skip_blanks(text, pos)
@@ -180,7 +181,7 @@ def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]"
         if char == "}":
             return result, pos + 1
         key_at = pos
-        key, pos = _value(text, pos, depth)
+        key, pos = _value(text, pos, depth, legacy)
         if not isinstance(key, str):
             raise _LiteralError("dict key is not a string", key_at)
         if key in result:
@@ -189,7 +190,7 @@ def _dict(text: "str", pos: "int", depth: "int") -> "tuple[dict[str, Any], int]"
         char = text[pos]
         if char != ":":
             raise _LiteralError("expected ':'", pos)
-        result[key], pos = _value(text, pos + 1, depth)
+        result[key], pos = _value(text, pos + 1, depth, legacy)
         pos = _skip_blanks(text, pos)
         char = text[pos]
         if char == ",":
@@ -222,16 +223,18 @@ def _first_line_indent(text: "str") -> "int":
     return 0
 
 
-def parse_literal(text: "str") -> "Literal":
+def parse_literal(text: "str", legacy: "bool" = True) -> "Literal":
     """Parse one literal (the header dict, in practice) with nothing after it but whitespace.
 
-    Raises ``ValueError`` naming the fault and the character position. Linear in the length of
-    ``text``; nesting is capped at 32 levels and integers at 24 digits, so no input recurses deeply
-    or builds a huge number.
+    As ``ast.literal_eval`` reads it; with ``legacy`` (headers of versions 1.0 and 2.0), also
+    as NumPy reads it after its Python 2 filter: integers may carry an ``L`` suffix and the last
+    line may be blanks without a line end. Raises ``ValueError`` naming the fault and the
+    character position. Linear in the length of ``text``; nesting is capped at 32 levels and
+    integers at 24 digits, so no input recurses deeply or builds a huge number.
     """
     stripped = text.rstrip(_WHITESPACE)
     trailing = text[len(stripped) :]
-    if trailing[-1:] not in ("", "\n", "\r") and ("\n" in trailing or "\r" in trailing):
+    if not legacy and trailing[-1:] not in ("", "\n", "\r") and ("\n" in trailing or "\r" in trailing):
         # Python reads a last line of blanks without a line end as an unexpected indent.
         raise ValueError(f"header is not a valid literal: indented last line at character {len(text) - 1}")
     indent = _first_line_indent(text)
@@ -239,7 +242,7 @@ def parse_literal(text: "str") -> "Literal":
         raise ValueError(f"header is not a valid literal: indented first line at character {indent}")
     text = stripped + _END
     try:
-        value, pos = _value(text, 0, 0)
+        value, pos = _value(text, 0, 0, legacy)
         if pos != len(text) - 1:
             raise _LiteralError("unexpected text after the literal", pos)
     except _LiteralError as error:
@@ -366,7 +369,7 @@ def parse_fields(
             "pass a larger max_header_size if you trust the file",
         )
     try:
-        literal = parse_literal(text)
+        literal = parse_literal(text, version != (3, 0))
     except ValueError as error:
         raise _fault(path, str(error)) from None
     if not isinstance(literal, dict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import io
+import struct
 import sys
 import tokenize
 import time
@@ -118,24 +119,37 @@ def _drop_long_suffixes(text: str) -> str | None:
 _REFUSED = object()
 
 
-def reference_literal(text: str) -> object:
+def reference_literal(text: str, legacy: bool = True) -> object:
     """What Python says the literal is (``_REFUSED`` when it is not a literal), as Python 3.10 and
     later say it: on 3.9 (PyPy 3.9, say) leading blanks are dropped and an indented last line is
-    refused, as ``ast.literal_eval`` does from 3.10 on."""
+    refused, as ``ast.literal_eval`` does from 3.10 on. With ``legacy`` (headers of versions 1.0
+    and 2.0), what NumPy reads when that fails: the text through its Python 2 filter, which drops
+    ``L`` suffixes and a last line of blanks without a line end."""
     if sys.version_info < (3, 10):
         text = text.lstrip(" \t")
+    candidates = [text]
+    if sys.version_info < (3, 10):
         last = text.rpartition("\n")[2]
         if "\n" in text and last and not last.strip(" \t\f"):
-            return _REFUSED
-    candidates = [text]
-    if "L" in text or "l" in text:
-        candidates.append(_drop_long_suffixes(text) or "")
+            candidates = []
+    if legacy:
+        candidates.append(_python2_filtered(text) or "")
     for candidate in candidates:
         try:
             return ast.literal_eval(candidate)
         except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
             continue
     return _REFUSED
+
+
+def _python2_filtered(text: str) -> str | None:
+    """``text`` as NumPy's ``_filter_header`` leaves it: ``L`` suffixes dropped (see
+    :func:`_drop_long_suffixes`) and a last line of only blanks cut off after its line end."""
+    dropped = _drop_long_suffixes(text) if "L" in text or "l" in text else text.replace("\r\n", "\n").replace("\r", "\n")
+    if dropped is None:
+        return None
+    head, end, last = dropped.rpartition("\n")
+    return head + end if end and not last.strip(" \t\f") else dropped
 
 
 def same(a: object, b: object) -> bool:
@@ -169,7 +183,7 @@ def reference_header(data: bytes) -> npymmap.Header | None:
         text = raw.decode("utf-8" if version == (3, 0) else "latin-1")
     except UnicodeDecodeError:
         return None
-    value = reference_literal(text)
+    value = reference_literal(text, version != (3, 0))
     if not isinstance(value, dict) or set(value) != {"descr", "fortran_order", "shape"}:
         return None
     shape, fortran_order, descr = value["shape"], value["fortran_order"], value["descr"]
@@ -844,16 +858,56 @@ def test_mutated_headers_accepted_only_with_the_values_they_hold(
         ("{'a': 1}  ", True),
         ("{'a': 1}\n ", False),
         ("{'a': 1}\n\t", False),
+        ("{'a': 1}\n  \n  ", False),
     ],
 )
 def test_trailing_blank_lines_follow_python(text: str, accepted: bool) -> None:
-    """Python (and so NumPy) reads a last line of blanks without a line end as an indent error."""
-    assert (reference_literal(text) is not _REFUSED) is accepted
+    """Python reads a last line of blanks without a line end as an indent error, and so NumPy
+    does in a version 3.0 header; in 1.0 and 2.0 its Python 2 filter drops that line first."""
+    assert (reference_literal(text, legacy=False) is not _REFUSED) is accepted
+    assert reference_literal(text, legacy=True) is not _REFUSED
+    assert parse_literal(text, legacy=True) == {"a": 1}
     if accepted:
-        assert parse_literal(text) == {"a": 1}
+        assert parse_literal(text, legacy=False) == {"a": 1}
     else:
         with pytest.raises(ValueError, match="indented last line"):
-            parse_literal(text)
+            parse_literal(text, legacy=False)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_newline_before_the_padding_reads_as_numpy_reads_it(tmp_path: Path, version: tuple[int, int]) -> None:
+    """JavaScript's npyjs wrote ``{...}\\n`` and then the padding spaces: NumPy reads that in
+    versions 1.0 and 2.0 (its Python 2 filter drops the blank last line) and refuses it in 3.0."""
+    body = "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }\n"
+    width = 2 if version == (1, 0) else 4
+    body += " " * (-(len(MAGIC) + 2 + width + len(body)) % 64)
+    path = tmp_path / "npyjs.npy"
+    path.write_bytes(raw_npy(body, version, pad=False) + struct.pack("<3i", 7, 8, 9))
+    if version == (3, 0):
+        with pytest.raises(ValueError):
+            numpy_read(path.read_bytes())
+        with pytest.raises(npymmap.NpyFormatError, match="indented last line"):
+            npymmap.open(path)
+        return
+    numpy_shape, _, _, numpy_offset = numpy_read(path.read_bytes())
+    with npymmap.open(path, npymmap.int32) as array:
+        assert array.tolist() == [7, 8, 9]
+        assert (array.shape, npymmap.read_header(path).data_offset) == (numpy_shape, numpy_offset)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_python2_long_suffixes_read_only_where_numpy_reads_them(tmp_path: Path, version: tuple[int, int]) -> None:
+    """NumPy drops Python 2 ``L`` suffixes in 1.0 and 2.0 headers only; a 3.0 header never had them."""
+    data = raw_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0L,), }", version, pad=True)
+    path = tmp_path / "longs.npy"
+    path.write_bytes(data)
+    if version == (3, 0):
+        with pytest.raises(ValueError):
+            numpy_read(data)
+        with pytest.raises(npymmap.NpyFormatError, match="not an integer"):
+            npymmap.read_header(path)
+    else:
+        assert numpy_read(data)[0] == (0,) == npymmap.read_header(path).shape
 
 
 def test_headers_seen_before_read_the_same_and_the_memory_of_them_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
