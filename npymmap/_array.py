@@ -744,8 +744,8 @@ class NpyArray(Generic[ItemT]):
     def _units(self, code: "str") -> "memoryview[Any]":
         """The region's data as a 1-d memoryview of ``code``, whose size divides the item's
         (release it after use)."""
-        data = self._region.data
-        return cast(data[: len(data) - len(data) % self._region.element.itemsize], code)
+        data, itemsize = self._region.data, self._region.element.itemsize
+        return cast(data[: len(data) - len(data) % itemsize if itemsize else 0], code)
 
     def _gather(self) -> "bytes":
         """The items' bytes in logical (C) order; O(nbytes), the copying in C."""
@@ -878,34 +878,21 @@ class WritableNpyArray(NpyArray[ItemT]):
     def _fill(self, value: "Any") -> "None":
         region = self._region
         element = region.element
-        size = self.size
         contiguous = _is_contiguous(self._shape, self._strides)
-        if isinstance(value, NpyArray):
-            if value.shape != self._shape:
-                raise ValueError(f"cannot assign an array of shape {value.shape} to a view of shape {self._shape}")
-            if value.element is element and contiguous:
-                source = value.tobytes()
-                start = self._start * element.itemsize
-                region.data[start : start + len(source)] = source
-                return
-            values = _flatten(value.tolist(), value.shape)
-        elif isinstance(value, list) or isinstance(value, tuple) and element.name != "record":
-            values = _flatten(list(value), self._shape)  # (a tuple is one record's value)
-        elif element.name != "record" and not isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) and _has_buffer(value):
-            with memoryview(value) as source_view:
-                source_shape = tuple(source_view.shape or ())
-                if source_shape != self._shape and (source_view.ndim != 1 or len(source_view) != size):
-                    raise ValueError(
-                        f"cannot assign a buffer of shape {source_shape} to a view of shape {self._shape}"
-                    )
-                if contiguous and source_view.c_contiguous and _same_format(source_view.format, element):
-                    start = self._start * element.itemsize
-                    region.data[start : start + self.nbytes] = source_view.cast("B")
-                    return
-                values = _buffer_values(source_view)
+        if isinstance(value, list) or isinstance(value, tuple) and element.name != "record":
+            encoded = element.pack(_flatten(list(value), self._shape))  # (a tuple is one record's value)
+        elif _is_one_value(value, element, self.nbytes):
+            encoded = element.pack([value] * self.size)
         else:
-            values = [value] * size
-        encoded = element.pack(values)  # every value converted before any byte is stored
+            if contiguous and _has_buffer(value):
+                with memoryview(value) as source_view:
+                    if source_view.c_contiguous and _same_format(source_view.format, element):
+                        self._check_source_shape(tuple(source_view.shape or ()))
+                        start = self._start * element.itemsize
+                        region.data[start : start + self.nbytes] = source_view.cast("B")  # one memcpy
+                        return
+            source_shape, encoded = items_of(value, element)
+            self._check_source_shape(source_shape)
         itemsize = element.itemsize
         if contiguous:
             start = self._start * itemsize
@@ -915,6 +902,12 @@ class WritableNpyArray(NpyArray[ItemT]):
             with self._units(code) as units, cast(memoryview(encoded), code) as encoded_units:
                 for in_data, in_packed in pairs:
                     units[in_data] = encoded_units[in_packed]
+
+    def _check_source_shape(self, shape: "tuple[int, ...]") -> "None":
+        """``ValueError`` unless an array or buffer of ``shape`` fills this view: the same shape,
+        or 1-d with as many items."""
+        if shape != self._shape and (len(shape) != 1 or shape[0] != self.size):
+            raise ValueError(f"cannot assign an array of shape {shape} to a view of shape {self._shape}")
 
     def as_ctypes(self) -> "ctypes.Array[Any]":
         """A ctypes array over the items (zero-copy, writes go to the map), shaped like the array;
@@ -947,6 +940,91 @@ def _has_buffer(value: "object") -> "bool":
     return True
 
 
+def _is_one_value(value: "object", element: "Element[Any]", nbytes: "int") -> "bool":
+    """True when ``value`` assigned to a view of ``nbytes`` bytes is one item to fill it with,
+    not an array of items: anything but an array or buffer; for strings and times also a
+    ``str`` or ``bytes``; for records also a Structure or the bytes of one record (bytes of the
+    whole view are its records)."""
+    if isinstance(value, NpyArray) or _structured_descr(value) is not None:
+        return False
+    if element.name != "record":
+        return isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) or not _has_buffer(value)
+    if not _has_buffer(value):
+        return True
+    with memoryview(value) as view:  # type: ignore[arg-type]
+        return not (view.format in _BYTE_FORMATS and view.nbytes == nbytes != element.itemsize)
+
+
+def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], bytes]":
+    """The shape of an array or buffer ``value`` and its items as ``element``'s bytes, in C order.
+
+    ``value`` is an npymmap array; a NumPy structured array (read field by field through its
+    ``__array_interface__`` descr, so another byte order or layout is converted, by position);
+    or any buffer: copied as is when its format is the element's own (byte order included),
+    plain bytes (format ``B``) as items already in the element's format when the element is a
+    record, else read item by item and converted. Raises ``TypeError`` for a value that is none
+    of these or whose items cannot be read or stored, ``OverflowError``/``ValueError`` as
+    :meth:`Element.pack`. O(size).
+    """
+    if isinstance(value, NpyArray):
+        if value.element == element:
+            return value.shape, value.tobytes()
+        return value.shape, element.pack(_flatten(value.tolist(), value.shape))
+    descr = _structured_descr(value)
+    if descr is not None:
+        return _records_of(value, descr, element)
+    try:
+        view = memoryview(value)
+    except (TypeError, ValueError):  # ValueError: NumPy refuses to export some dtypes (datetime64)
+        raise TypeError(f"cannot read {type(value).__name__} as items; give a buffer, an array or nested lists") from None
+    with view:
+        if element.name == "record" and view.format in _BYTE_FORMATS:
+            if view.nbytes % element.itemsize if element.itemsize else view.nbytes:
+                raise ValueError(f"{view.nbytes} bytes are not whole records of {element.itemsize} bytes")
+            return (view.nbytes // element.itemsize if element.itemsize else 0,), view.tobytes()
+        shape = tuple(view.shape or ())
+        if _same_format(view.format, element):
+            return shape, view.tobytes()
+        return shape, element.pack(_buffer_values(view))
+
+
+# Buffer formats of plain bytes.
+_BYTE_FORMATS = frozenset(["B", "c", "b"])
+
+
+def _structured_descr(value: "object") -> "list[Any] | None":
+    """The record descr of an object with NumPy's ``__array_interface__`` whose items are
+    records with named fields (a NumPy structured array); ``None`` for anything else."""
+    interface = getattr(value, "__array_interface__", None)
+    descr = interface.get("descr") if isinstance(interface, dict) else None
+    if isinstance(descr, list) and any(isinstance(entry, tuple) and entry[:1] != ("",) for entry in descr):
+        return descr
+    return None
+
+
+def _records_of(value: "Any", descr: "list[Any]", element: "Element[Any]") -> "tuple[tuple[int, ...], bytes]":
+    """:func:`items_of` for a NumPy structured array of record ``descr``: its bytes as they are
+    when they are ``element``'s records, else its records read by their own descr and stored
+    field by field, by position. ``TypeError`` for records npymmap cannot read."""
+    from ._base import NpyError
+    from ._elements import lookup
+
+    try:
+        source = lookup(descr)
+    except NpyError as error:
+        raise TypeError(f"cannot read records of {descr!r:.80}: {error.reason}") from None
+    try:
+        with memoryview(value) as view:
+            raw = view.tobytes()
+    except (TypeError, ValueError, BufferError):  # NumPy exports no buffer of datetime fields
+        raw = value.tobytes()
+    shape = tuple(value.__array_interface__["shape"])
+    if element.accepts(source):
+        return shape, raw
+    count = len(raw) // source.itemsize if source.itemsize else 0
+    return shape, element.pack(source.read(memoryview(raw), 0, count))
+
+
 def _buffer_values(view: "memoryview") -> "list[Any]":
     """The items of a buffer in C order, as Python values; fixed-width strings (struct ``s``,
     NumPy's ``w`` for UCS-4, ``x`` for raw void) are cut from its bytes."""
@@ -958,10 +1036,17 @@ def _buffer_values(view: "memoryview") -> "list[Any]":
             pass  # a format memoryview cannot read, such as another byte order: struct can
         import struct
 
+        order = view.format[: len(view.format) - len(code)]
+        complex_items = len(code) == 2 and code[0] == "Z"  # NumPy's complex: two floats, struct has no code
         try:
-            if struct.calcsize(view.format) != view.itemsize or len(code) != 1:
+            if len(code) != 1 and not complex_items:
                 raise struct.error
-            return [value for (value,) in struct.iter_unpack(view.format, view.tobytes())]
+            unpacker = struct.Struct(order + "2" + code[1] if complex_items else view.format)
+            if unpacker.size != view.itemsize:
+                raise struct.error
+            if complex_items:
+                return [complex(*pair) for pair in unpacker.iter_unpack(view.tobytes())]
+            return [value for (value,) in unpacker.iter_unpack(view.tobytes())]
         except struct.error:
             raise TypeError(f"cannot read the items of a buffer of format {view.format!r}") from None
     raw = view.tobytes()
@@ -970,7 +1055,7 @@ def _buffer_values(view: "memoryview") -> "list[Any]":
         return [raw[k : k + width].rstrip(b"\0") for k in range(0, len(raw), width)]
     if code == "x":
         return [raw[k : k + width] for k in range(0, len(raw), width)]
-    text = raw.decode(_utf32(view.format[:1]))
+    text = raw.decode(_utf32(view.format[:1]), "surrogatepass")
     return [text[k : k + width // 4].rstrip("\0") for k in range(0, len(text), width // 4)]
 
 

@@ -212,8 +212,8 @@ class Element(Generic[T]):
             if self.kind == "U":  # decode the whole block once, then cut it
                 text = self._decode_unicode(raw, path)
                 width = size // 4
-                return [text[k : k + width].rstrip("\0") for k in range(0, len(text), width)]  # type: ignore[misc]
-            return [self._decode(raw[k : k + size]) for k in range(0, len(raw), size)]
+                return [text[k * width : (k + 1) * width].rstrip("\0") for k in range(count)]  # type: ignore[misc]
+            return [self._decode(raw[k * size : (k + 1) * size]) for k in range(count)]
         import struct
 
         values = struct.unpack_from(self._struct_format(count), data, start * size)
@@ -278,8 +278,10 @@ class Element(Generic[T]):
         return self._decode_unicode(raw, path).rstrip("\0")
 
     def _decode_unicode(self, raw: "bytes", path: "str | None" = None) -> "str":
+        """UTF-32 text as NumPy reads it: lone surrogates are characters of a ``str`` too; a code
+        above U+10FFFF, which no ``str`` can hold, is :class:`NpyFormatError` naming ``path``."""
         try:
-            return raw.decode("utf-32-be" if self.byteorder == ">" else "utf-32-le")
+            return raw.decode("utf-32-be" if self.byteorder == ">" else "utf-32-le", "surrogatepass")
         except UnicodeDecodeError as error:
             reason = f"{self.descr} item holds {raw[error.start:error.end]!r}, not a Unicode character"
             raise NpyFormatError(reason, path) from None
@@ -290,10 +292,7 @@ class Element(Generic[T]):
         if self.kind == "U":
             if not isinstance(value, str):
                 raise self._bad_value(value)
-            try:
-                raw = value.encode("utf-32-be" if self.byteorder == ">" else "utf-32-le")
-            except UnicodeEncodeError:
-                raise ValueError(f"{value!r:.40} holds a lone surrogate, which {self.descr} cannot store") from None
+            raw = value.encode("utf-32-be" if self.byteorder == ">" else "utf-32-le", "surrogatepass")  # as NumPy stores them
         elif isinstance(value, (bytes, bytearray, memoryview)):
             raw = bytes(value)
         else:
@@ -370,7 +369,7 @@ def _spec(name: "str") -> "tuple[str, int, str, str, str]":
     ``_SPECS``, ``'S5'``/``'U5'``/``'V8'``, or ``'datetime64[ns]'``/``'timedelta64[10s]'``."""
     if name in _SPECS:
         return (*_SPECS[name], "")
-    if name[:1] in ("S", "U", "V") and name[1:].isdigit() and name[1] != "0":
+    if name[:1] in ("S", "U", "V") and name[1:].isdigit() and (name[1] != "0" or name == f"{name[0]}0"):
         width = int(name[1:])
         return name[0], 4 * width if name[0] == "U" else width, name[0], "", ""
     for kind, prefix in (("M", "datetime64"), ("m", "timedelta64")):
@@ -443,10 +442,14 @@ _RECORDS: "dict[str, Element[Any]]" = {}
 
 
 def _name_of(code: "str") -> "str | None":
-    """The element name of a string or time descr without its byte order: ``'U5'`` stays,
-    ``'M8[ns]'`` is ``'datetime64[ns]'``; ``None`` for anything else."""
+    """The element name of a string or time descr without its byte order: ``'U5'`` stays (``'U'``
+    and ``'U05'`` read as NumPy reads them, ``'U0'`` and ``'U5'``), ``'M8[ns]'`` is
+    ``'datetime64[ns]'``; ``None`` for anything else."""
     if code[:1] in ("S", "U", "V"):
-        name = code
+        digits = code[1:] or "0"  # NumPy reads 'S' as S0 and 'S05' as S5
+        if not (digits.isascii() and digits.isdecimal()) or len(digits) > 10:
+            return None
+        name = f"{code[0]}{int(digits)}"
     elif code[:2] in ("M8", "m8"):
         name = ("datetime64" if code[0] == "M" else "timedelta64") + code[2:]
     else:
@@ -460,20 +463,22 @@ def _name_of(code: "str") -> "str | None":
 
 def bytes_(width: "int") -> "Element[bytes]":
     """NumPy's ``S<width>``: byte strings of at most ``width`` bytes, NUL-padded in the file;
-    items read as ``bytes`` with trailing NULs stripped. ``ValueError`` for a width under 1."""
+    items read as ``bytes`` with trailing NULs stripped. ``ValueError`` for a negative width; a
+    width of 0 holds only ``b''``, as NumPy's ``S0``."""
     element: "Element[bytes]" = _interned(f"S{_width(width)}", "|")
     return element
 
 
 def str_(width: "int") -> "Element[str]":
     """NumPy's ``U<width>``: strings of at most ``width`` characters stored as UTF-32 (either byte
-    order); items read as ``str`` with trailing NULs stripped. ``ValueError`` for a width under 1."""
+    order); items read as ``str`` with trailing NULs stripped. ``ValueError`` for a negative width."""
     element: "Element[str]" = _interned(f"U{_width(width)}", NATIVE_ORDER)
     return element
 
 
 def void(width: "int") -> "Element[bytes]":
-    """NumPy's ``V<width>``: raw items of exactly ``width`` bytes, read as ``bytes``."""
+    """NumPy's ``V<width>``: raw items of exactly ``width`` bytes, read as ``bytes`` (``V0``, which
+    NumPy writes for an array of empty records, holds only ``b''``)."""
     element: "Element[bytes]" = _interned(f"V{_width(width)}", "|")
     return element
 
@@ -507,8 +512,8 @@ def record(structure: "type[StructureT]") -> "Element[StructureT]":
 
 
 def _width(width: "int") -> "int":
-    if type(width) is not int or width < 1:
-        raise ValueError(f"width must be a positive int, got {width!r}")
+    if type(width) is not int or width < 0:
+        raise ValueError(f"width must be a non-negative int, got {width!r}")
     return width
 
 

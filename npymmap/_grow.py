@@ -8,7 +8,7 @@ old array (with ignored bytes after it).
 
 import os
 
-from ._array import NpyArray, _buffer_values, _flatten, _same_format
+from ._array import _c_strides, _flatten, items_of
 from ._base import TYPE_CHECKING, NpyFormatError
 from ._header import read_fields
 from ._open import _element_of, _extra_flags, _nbytes, _write_at
@@ -70,12 +70,14 @@ class Appender:
         return self._shape[: self._axis] + (self._written,) + self._shape[self._axis + 1 :]
 
     def append(self, rows: "Any") -> "int":
-        """Write ``rows`` after the data and return how many rows that was. ``rows`` is a buffer
-        of whole rows (copied as is when its format and byte order are the file's, e.g. an
-        ``array.array`` or NumPy array; ``bytes`` and ``bytearray`` are taken as rows already in
-        the file's format), an npymmap array, or a list of rows (nested lists of the row shape;
-        plain values for a 1-d file). All or nothing: a bad value raises before any byte is
-        written. O(size of rows)."""
+        """Write ``rows`` after the data and return how many rows that was. ``rows`` is a list of
+        rows (nested lists of the row shape; plain values for a 1-d file; tuples for records), an
+        array or buffer of shape ``(count,) + row_shape`` (an npymmap or NumPy array, NumPy
+        structured arrays included), or a 1-d buffer of items already laid out as in the file
+        (``bytes``, ``bytearray``, an ``array.array`` of the file's format): that is, in a
+        Fortran-order file, each row's items in Fortran order. Values are converted to the file's
+        element as stores are. All or nothing: a bad value raises before any byte is written.
+        O(size of rows)."""
         if self.closed:
             raise ValueError(f"{self.path}: appender is closed")
         raw = self._encode(rows)
@@ -90,22 +92,33 @@ class Appender:
         return count
 
     def _encode(self, rows: "Any") -> "bytes":
-        element = self.element
-        if isinstance(rows, NpyArray):
-            if rows.element == element:
-                return rows.tobytes()
-            rows = rows.tolist()
+        """The bytes ``rows`` add to the file, each row laid out in the file's order."""
+        element, row_shape = self.element, self.row_shape
         if isinstance(rows, (list, tuple)) and not (element.name == "record" and isinstance(rows, tuple)):
-            values = [value for row in rows for value in _flatten(row, self.row_shape)]
-            return element.pack(values)
-        try:
-            view = memoryview(rows)
-        except (TypeError, ValueError):  # NumPy refuses to export some dtypes (datetime64)
-            raise TypeError(f"cannot append {type(rows).__name__}; give a buffer, an array or a list of rows") from None
-        with view:
-            if view.c_contiguous and (view.format in ("B", "c") or _same_format(view.format, element)):
-                return view.tobytes()  # bytes are taken as rows already in the file's format
-            return element.pack(_buffer_values(view))
+            values = [value for row in rows for value in _flatten(row, row_shape)]
+            return self._in_file_order(element.pack(values))
+        if isinstance(rows, (bytes, bytearray)):
+            return bytes(rows)  # rows already in the file's format and layout
+        shape, raw = items_of(rows, element)
+        if len(shape) <= 1 and row_shape:
+            return raw  # items in the file's layout
+        if shape[1:] != row_shape:
+            raise ValueError(f"rows must have shape (count,) + {row_shape} to grow this file, not {shape}")
+        return self._in_file_order(raw)
+
+    def _in_file_order(self, raw: "bytes") -> "bytes":
+        """Rows whose items are in C order, each rearranged into the file's order: in a
+        Fortran-order file the first axis of a row varies fastest. O(len(raw))."""
+        if not self.fortran_order or len(self.row_shape) < 2:
+            return raw
+        itemsize = self.element.itemsize
+        order = _fortran_positions(self.row_shape)
+        items = memoryview(raw)
+        return b"".join(
+            items[start + position * itemsize : start + (position + 1) * itemsize]
+            for start in range(0, len(raw), self._row_bytes)
+            for position in order
+        )
 
     def flush(self) -> "None":
         """Make appended rows durable, then write the new shape into the header in place.
@@ -154,3 +167,11 @@ def _fit_header(text: "bytes", data_offset: "int", path: "str") -> "bytes":
     length = room.to_bytes(prefix_length - 8, "little")
     return text[:8] + length + body + b" " * (room - len(body) - 1) + b"\n"
 
+
+def _fortran_positions(shape: "tuple[int, ...]") -> "list[int]":
+    """The C-order positions of the items of ``shape``, listed in Fortran order (first axis
+    fastest). O(product of shape)."""
+    positions = [0]
+    for size, stride in zip(shape, _c_strides(shape)):
+        positions = [position + i * stride for i in range(size) for position in positions]
+    return positions

@@ -24,19 +24,27 @@ _LOCAL_HEADER = b"PK\x03\x04"
 
 
 class NpzFile(Generic[ArrayT]):
-    """A read-only mapping of member name (without ``.npy``) to the member's array.
+    """A read-only mapping of member name to the member's array, named as ``numpy.load`` names
+    them: every member of the archive, ``.npy`` dropped from the names that end in it. A member
+    is found by that name or by its full name in the archive (``'x'`` or ``'x.npy'``).
 
     Arrays are made on first access and share the archive's map; :meth:`close` (or leaving a
     ``with`` block) closes them all. A compressed member cannot be mapped: indexing it raises
-    :class:`NpyError`, and :meth:`read` loads it into memory instead.
+    :class:`NpyError`, and :meth:`read` loads it into memory instead. A member whose bytes are
+    not a ``.npy`` image raises :class:`NpyFormatError` (``numpy.load`` gives its raw bytes).
     """
 
-    def __init__(self, path: "str", archive: "zipfile.ZipFile", mapping: "mmap.mmap | None", mode: "str") -> "None":
+    def __init__(
+        self, path: "str", archive: "zipfile.ZipFile", mapping: "mmap.mmap | None", mode: "str", max_header_size: "int"
+    ) -> "None":
         self.path = path
         self.mode = mode
         self._archive = archive
         self._map = mapping
-        self._members = {info.filename[:-4]: info for info in archive.infolist() if info.filename.endswith(".npy")}
+        self._max_header_size = max_header_size
+        infos = archive.infolist()
+        self._files = {info.filename: info for info in infos}
+        self._members = {info.filename[:-4] if info.filename.endswith(".npy") else info.filename: info for info in infos}
         self._arrays: "dict[str, ArrayT]" = {}
         self._regions: "list[Region]" = []
         self._written: "list[tuple[zipfile.ZipInfo, int, int]]" = []  # members mapped writable (r+)
@@ -52,24 +60,30 @@ class NpzFile(Generic[ArrayT]):
         return iter(self._members)
 
     def __contains__(self, name: "object") -> "bool":
-        return name in self._members
+        return name in self._files or name in self._members
 
     def keys(self) -> "list[str]":
         """The member names, without ``.npy``, in archive order."""
         return list(self._members)
+
+    def _info(self, name: "str") -> "zipfile.ZipInfo":
+        """The member of that full name in the archive, else of that name without ``.npy``;
+        ``KeyError`` for neither."""
+        info = self._files.get(name)
+        return self._members[name] if info is None else info
 
     def __getitem__(self, name: "str") -> "ArrayT":
         """The member's array, mapped in place. ``KeyError`` for no such member; :class:`NpyError`
         for a compressed member or one whose bytes are not a valid ``.npy``."""
         if self.closed:
             raise ValueError(f"{self.path}: archive is closed")
-        array = self._arrays.get(name)
+        info = self._info(name)
+        array = self._arrays.get(info.filename)
         if array is None:
-            array = self._arrays[name] = self._open_member(name)
+            array = self._arrays[info.filename] = self._open_member(info)
         return array
 
-    def _open_member(self, name: "str") -> "ArrayT":
-        info = self._members[name]
+    def _open_member(self, info: "zipfile.ZipInfo") -> "ArrayT":
         where = f"{self.path}::{info.filename}"
         if info.compress_type != zipfile.ZIP_STORED:
             raise NpyError(
@@ -91,7 +105,7 @@ class NpzFile(Generic[ArrayT]):
         if end > self._archive.start_dir:
             raise NpyFormatError(f"member data runs into the central directory at byte {self._archive.start_dir}", where)
         with memoryview(self._map) as whole:
-            array = _array_in(whole[begin:end], where, "member", None, self.mode, 10000)
+            array = _array_in(whole[begin:end], where, "member", None, self.mode, self._max_header_size)
         self._regions.append(array._region)
         if self.mode == "r+":
             self._written.append((info, begin, end))
@@ -106,7 +120,7 @@ class NpzFile(Generic[ArrayT]):
 
         from ._open import open_buffer
 
-        info = self._members[name]
+        info = self._info(name)
         where = f"{self.path}::{info.filename}"
         try:
             raw = self._archive.read(info)
@@ -117,7 +131,7 @@ class NpzFile(Generic[ArrayT]):
                 raise
             raise NpyFormatError(f"cannot read member: its offset is invalid ({error})", where) from None
         try:
-            return open_buffer(raw)
+            return open_buffer(raw, max_header_size=self._max_header_size)
         except NpyError as error:
             raise type(error)(error.reason, where) from None
 
@@ -184,7 +198,7 @@ def _central_records(mapping: "mmap.mmap", archive: "zipfile.ZipFile") -> "dict[
     return offsets
 
 
-def open_npz(path: "str", mode: "str") -> "NpzFile[Any]":
+def open_npz(path: "str", mode: "str", max_header_size: "int") -> "NpzFile[Any]":
     """See :func:`npymmap.open_npz`."""
     import mmap
     import os
@@ -210,4 +224,4 @@ def open_npz(path: "str", mode: "str") -> "NpzFile[Any]":
     except BaseException:
         archive.close()
         raise
-    return NpzFile(path, archive, mapping, mode)
+    return NpzFile(path, archive, mapping, mode, max_header_size)

@@ -174,7 +174,7 @@ def open(
         if isinstance(error, OSError) and error.filename is None:
             error.filename = name  # read() of a directory, say, names no file
         raise
-    region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None)
+    region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None, mode != "r")
     if mode != "r+":
         os.close(fd)
     return cls._root(region, shape, fortran_order, mode)
@@ -270,17 +270,19 @@ def _array_in(
 
 
 @overload
-def open_npz(path: "StrPath", *, mode: 'Literal["r"]' = ...) -> "NpzFile[NpyArray[Any]]": ...
+def open_npz(path: "StrPath", *, mode: 'Literal["r"]' = ..., max_header_size: "int" = ...) -> "NpzFile[NpyArray[Any]]": ...
 
 
 @overload
-def open_npz(path: "StrPath", *, mode: "WritableMode") -> "NpzFile[WritableNpyArray[Any]]": ...
+def open_npz(path: "StrPath", *, mode: "WritableMode", max_header_size: "int" = ...) -> "NpzFile[WritableNpyArray[Any]]": ...
 
 
-def open_npz(path: "StrPath", *, mode: "str" = "r") -> "NpzFile[Any]":
+def open_npz(path: "StrPath", *, mode: "str" = "r", max_header_size: "int" = 10000) -> "NpzFile[Any]":
     """Map the stored (uncompressed) members of a ``.npz`` archive — what ``numpy.savez``
-    writes, ZIP64 included — in place: a read-only mapping of member name (without ``.npy``) to
-    arrays, usable as a context manager. Modes as :func:`open` (``'r'``, ``'r+'``, ``'c'``).
+    writes, ZIP64 included — in place: a read-only mapping of member name to arrays, named as
+    ``numpy.load`` names them (``.npy`` dropped; the full name works too), usable as a context
+    manager. Modes as :func:`open` (``'r'``, ``'r+'``, ``'c'``); ``max_header_size`` as
+    :func:`open`, for every member.
 
     Opening a member costs O(1) time and memory whatever its size. A compressed member raises
     :class:`NpyError` saying so; ``archive.read(name)`` loads it into memory instead. A file that
@@ -289,7 +291,7 @@ def open_npz(path: "StrPath", *, mode: "str" = "r") -> "NpzFile[Any]":
     """
     from ._npz import open_npz as open_archive
 
-    return open_archive(_name(path), mode)
+    return open_archive(_name(path), mode, max_header_size)
 
 
 def create_npz(path: "StrPath", *, overwrite: "bool" = False) -> "NpzWriter":
@@ -321,14 +323,21 @@ def append_to(path: "StrPath") -> "Appender":
 
 
 def _region(
-    mapping: "mmap.mmap | None", offset: "int", nbytes: "int", element: "Element[Any]", name: "str", sync_fd: "int | None"
+    mapping: "mmap.mmap | None",
+    offset: "int",
+    nbytes: "int",
+    element: "Element[Any]",
+    name: "str",
+    sync_fd: "int | None",
+    writable: "bool",
 ) -> "Region":
-    """The region of ``nbytes`` bytes at ``offset`` in ``mapping``; an empty array has no map.
+    """The region of ``nbytes`` bytes at ``offset`` in ``mapping``; an empty array has no map
+    (its data is an empty buffer, writable when ``writable``, so that storing nothing works).
 
     ``sync_fd``, when given, is the descriptor ``flush`` will ``fsync`` and ``close`` will close.
     """
     if mapping is None:
-        return Region(memoryview(bytearray() if sync_fd is not None else b""), element, name, None, sync_fd)
+        return Region(memoryview(bytearray() if writable else b""), element, name, None, sync_fd)
     return Region(memoryview(mapping)[offset : offset + nbytes], element, name, mapping, sync_fd)
 
 
@@ -366,7 +375,7 @@ def create(
         _write_at(fd, header, 0)
         os.ftruncate(fd, len(header) + nbytes)
         mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
-        region = _region(mapping, len(header), nbytes, element, name, fd)
+        region = _region(mapping, len(header), nbytes, element, name, fd, True)
         _publish(temporary, name, overwrite)
     except BaseException:
         if region is None:

@@ -23,24 +23,35 @@ _CTYPES_OF_KIND = {("b", 1): "c_bool", ("M", 8): "c_int64", ("m", 8): "c_int64"}
 
 
 class _Field:
-    """One field of a record: its name, title, element or nested record, and sub-array shape."""
+    """One field of a record: its name, title, element or nested record, and sub-array shape
+    (``shape``: all its axes; ``shapes``: as the descr nests them, outermost first)."""
 
-    __slots__ = ("name", "title", "element", "record", "shape", "count", "padding")
+    __slots__ = ("name", "title", "element", "record", "shapes", "shape", "count", "padding")
 
     def __init__(
-        self, name: "str", title: "str | None", element: "Element[Any] | None", record: "RecordElement | None", shape: "tuple[int, ...]"
+        self,
+        name: "str",
+        title: "str | None",
+        element: "Element[Any] | None",
+        record: "RecordElement | None",
+        shapes: "tuple[tuple[int, ...], ...]",
     ) -> "None":
         self.name = name
         self.title = title
         self.element = element
         self.record = record
+        self.shapes = shapes
+        shape: "tuple[int, ...]" = ()
+        for axes in shapes:
+            shape += axes
         self.shape = shape
         count = 1
         for n in shape:
             count *= n
         self.count = count
-        # NumPy reads an unnamed void field as padding: no value of its own, zeros when written.
-        self.padding = not name and element is not None and element.kind == "V"
+        # NumPy reads an unnamed field as padding (no value of its own, zeros when written) when
+        # its dtype is a plain void or a sub-array: not a number, a string or a nested record.
+        self.padding = not name and title is None and (bool(shape) or element is not None and element.kind == "V")
 
     @property
     def itemsize(self) -> "int":
@@ -59,9 +70,9 @@ class RecordElement(Element["Any"]):
         if not descr:
             raise UnsupportedDtypeError("a record with no fields holds nothing to map")
         fields = [_parse_field(entry) for entry in descr]
-        names = [field.name for field in fields if field.name]
+        names = [name for field in fields if not field.padding for name in (field.name, field.title) if name is not None]
         if len(set(names)) != len(names):
-            raise UnsupportedDtypeError(f"record descr repeats a field name: {names}")
+            raise UnsupportedDtypeError(f"record descr repeats a field name or title: {names}")
         orders = [order for field in fields for order in _orders(field) if order != "|"]
         if len(set(orders)) > 1:
             mixed = next(field.name for field in fields if set(_orders(field)) - {"|", orders[0]})
@@ -106,11 +117,12 @@ class RecordElement(Element["Any"]):
     # -- values -----------------------------------------------------------------------------------
 
     def interface_descr(self) -> "Any":
-        """The record for ``__array_interface__``: NumPy's list descr when it has no padding,
-        else NumPy's dict form (names, formats, offsets, itemsize, titles; nested records
-        alike), which keeps padding as gaps. NumPy turns every unnamed field of a list descr
-        into a void field of its own ('f1', ...), so the list cannot carry padding."""
-        if not self._padded():
+        """The record for ``__array_interface__``: NumPy's list descr when every field has a
+        name and a plain format, else NumPy's dict form (names, formats, offsets, itemsize,
+        titles; nested records alike), which keeps padding as gaps and unnamed fields unnamed.
+        NumPy turns every unnamed field of a list descr into a field of its own named 'f1', ...,
+        so the list cannot carry them."""
+        if not self._needs_dict_form():
             return self.descr
         names: "list[str]" = []
         formats: "list[Any]" = []
@@ -120,8 +132,10 @@ class RecordElement(Element["Any"]):
         for field in self.fields:
             if not field.padding:
                 form = field.record.interface_descr() if field.record is not None else field.element.descr  # type: ignore[union-attr]
+                for axes in reversed(field.shapes):  # the innermost sub-array first, as NumPy nests them
+                    form = (form, axes) if axes else form
                 names.append(field.name)
-                formats.append((form, field.shape) if field.shape else form)
+                formats.append(form)
                 offsets.append(offset)
                 titles.append(field.title)
             offset += field.itemsize
@@ -130,8 +144,11 @@ class RecordElement(Element["Any"]):
             spec["titles"] = titles
         return spec
 
-    def _padded(self) -> "bool":
-        return any(field.padding or (field.record is not None and field.record._padded()) for field in self.fields)
+    def _needs_dict_form(self) -> "bool":
+        return any(
+            not field.name or (field.record is not None and field.record._needs_dict_form())
+            for field in self.fields
+        )
 
     def structure(self) -> "type[ctypes.Structure]":
         """The ctypes Structure of one record (made on first use; imports ctypes)."""
@@ -204,18 +221,28 @@ def _parse_field(entry: "Any") -> "_Field":
         title, name = name
     if not isinstance(name, str):
         raise UnsupportedDtypeError(f"record field name {name!r:.60} is not a str")
-    shape = entry[2] if len(entry) == 3 else ()
-    if isinstance(shape, int) and not isinstance(shape, bool):
+    shapes: "tuple[tuple[int, ...], ...]" = (_field_shape(entry[2] if len(entry) == 3 else (), name),)
+    form = entry[1]
+    while isinstance(form, tuple):  # NumPy's sub-array format (format, shape): its axes follow the field's
+        if len(form) != 2:
+            raise UnsupportedDtypeError(f"record field {name!r}: format {form!r:.60} is not (format, shape)")
+        form, inner = form
+        shapes += (_field_shape(inner, name),)
+    try:
+        if isinstance(form, list):
+            return _Field(name, title, None, RecordElement(form), shapes)
+        return _Field(name, title, lookup(form), None, shapes)
+    except UnsupportedDtypeError as error:
+        raise UnsupportedDtypeError(f"record field {name!r}: {error.reason}") from None
+
+
+def _field_shape(shape: "Any", name: "str") -> "tuple[int, ...]":
+    """A field's sub-array shape as NumPy reads it: a tuple of non-negative ints, or one int."""
+    if type(shape) is int:
         shape = (shape,)
     if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
         raise UnsupportedDtypeError(f"record field {name!r}: shape {shape!r:.40} is not a tuple of ints")
-    form = entry[1]
-    try:
-        if isinstance(form, list):
-            return _Field(name, title, None, RecordElement(form), shape)
-        return _Field(name, title, lookup(form), None, shape)
-    except UnsupportedDtypeError as error:
-        raise UnsupportedDtypeError(f"record field {name!r}: {error.reason}") from None
+    return shape
 
 
 def _orders(field: "_Field") -> "list[str]":

@@ -488,9 +488,11 @@ def test_open_npz_names_and_values_match_numpy_load(npz_path: str) -> None:
         assert len(archive) == len(names)
         assert list(archive) == names
         assert archive.keys() == names
-        for name in names:
-            assert name in archive
-            assert f"{name}.npy" not in archive
+        with np.load(npz_path) as loaded:
+            for name in names:
+                assert name in archive
+                assert f"{name}.npy" in archive and f"{name}.npy" in loaded  # the full name works too
+                assert f"{name}.npy.npy" not in archive and f"{name}.npy.npy" not in loaded
         assert "missing" not in archive
         assert 3 not in archive
         with pytest.raises(KeyError):
@@ -499,7 +501,7 @@ def test_open_npz_names_and_values_match_numpy_load(npz_path: str) -> None:
             a = archive[name]
             assert isinstance(a, npymmap.NpyArray)
             assert not isinstance(a, npymmap.WritableNpyArray)
-            assert a is archive[name]  # one array per member
+            assert a is archive[name] is archive[f"{name}.npy"]  # one array per member
             assert npz_path in str(a.path)
             assert a.shape == expected[name].shape
             assert a.descr == np.lib.format.dtype_to_descr(expected[name].dtype)
@@ -764,13 +766,19 @@ def test_open_npz_mixed_archive(npy_dir: Path) -> None:
         z.writestr("data.bin", npy_image(stored))  # an .npy image under another name
         z.writestr("sub/", b"")
         z.writestr("sub/nested.npy", npy_image(nested))
+    with np.load(path) as loaded:
+        numpy_names = list(loaded.files)
+        assert loaded["data.bin"].tolist() == stored.tolist()  # NumPy reads an .npy image by its bytes
     with npymmap.open_npz(path) as archive:
-        assert archive.keys() == ["stored", "packed", "sub/nested"]
-        assert list(archive) == ["stored", "packed", "sub/nested"]
-        assert len(archive) == 3
-        assert "readme.txt" not in archive and "readme" not in archive and "data.bin" not in archive
+        assert archive.keys() == list(archive) == numpy_names == ["readme.txt", "stored", "packed", "data.bin", "sub/", "sub/nested"]
+        assert len(archive) == 6
+        assert "readme.txt" in archive and "readme" not in archive and "data.bin" in archive
         assert_same(archive["stored"].tolist(), stored.tolist())
+        assert_same(archive["data.bin"].tolist(), stored.tolist())
         assert archive["sub/nested"].tolist() == nested.tolist()
+        for not_an_array in ("readme.txt", "sub/"):  # NumPy gives their raw bytes
+            with pytest.raises(npymmap.NpyFormatError, match=f"::{not_an_array}: (not a .npy file|file is truncated)"):
+                archive[not_an_array]
         with pytest.raises(npymmap.NpyError) as caught:
             archive["packed"]
         assert "compressed" in str(caught.value)

@@ -378,7 +378,7 @@ def _contents() -> list[Hostile]:
     for name, bad in not_utf8.items():
         body = TEXT.encode().replace(b"<f8", b"<f" + bad)
         cases.append(Hostile(f"utf8-{name}-v3", frame(body, (3, 0)) + DATA, FORMAT, r"header is not valid UTF-8 \(byte 13\)"))
-    cases.append(Hostile("header-indented-last-line", frame(TEXT + "\n  ", pad=False) + DATA, FORMAT, f"{LITERAL}: indented last line"))
+    cases.append(Hostile("header-indented-last-line-v3", frame(TEXT + "\n  ", (3, 0), pad=False) + DATA, FORMAT, f"{LITERAL}: indented last line"))
     odd_padding = TEXT.encode() + b"  \xfe\xff\n"
     cases.append(Hostile("utf8-in-padding-v3", frame(odd_padding, (3, 0), pad=False) + DATA, FORMAT, r"not valid UTF-8 \(byte 59\)"))
     cases.append(Hostile("latin1-in-padding-v1", frame(odd_padding, pad=False) + DATA, FORMAT, f"{LITERAL}: unexpected text after"))
@@ -399,9 +399,6 @@ def _open_only() -> list[Hostile]:
         ("object", "'|O'", r"descr '\|O': object arrays hold Python pointers"),
         ("object-O8", "'<O8'", "descr '<O8': object arrays"),
         ("object-bare", "'O'", "object arrays"),
-        ("unicode-width-0", "'<U0'", "not a dtype npymmap knows"),
-        ("bytes-width-0", "'|S0'", "not a dtype npymmap knows"),
-        ("void-no-width", "'|V'", "not a dtype npymmap knows"),
         ("datetime-bad-unit", "'<M8[xs]'", "not a dtype npymmap knows"),
         ("timedelta-bare-number", "'<m8[10]'", "not a dtype npymmap knows"),
         ("long-garbage", repr("<" + "x" * 5000), "not a dtype npymmap knows"),
