@@ -16,8 +16,8 @@ unmapped.
 
 import _weakref
 
-from ._base import PYPY, TYPE_CHECKING, Generic, NpyFormatError, TypeVar, overload
-from ._elements import NATIVE_ORDER, UNSIGNED_FORMATS, cast
+from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar, overload
+from ._elements import NATIVE_ORDER, UNSIGNED_FORMATS, cast, lookup
 
 if TYPE_CHECKING:
     import ctypes
@@ -945,10 +945,12 @@ def _is_one_value(value: "object", element: "Element[Any]", nbytes: "int") -> "b
     not an array of items: anything but an array or buffer; for strings and times also a
     ``str`` or ``bytes``; for records also a Structure or the bytes of one record (bytes of the
     whole view are its records)."""
-    if isinstance(value, NpyArray) or _structured_descr(value) is not None:
+    if isinstance(value, NpyArray):
         return False
     if element.name != "record":
         return isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) or not _has_buffer(value)
+    if _structured_descr(value) is not None:
+        return False
     if not _has_buffer(value):
         return True
     with memoryview(value) as view:  # type: ignore[arg-type]
@@ -981,15 +983,17 @@ def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], b
         if element.name == "record" and view.format in _BYTE_FORMATS:
             if view.nbytes % element.itemsize if element.itemsize else view.nbytes:
                 raise ValueError(f"{view.nbytes} bytes are not whole records of {element.itemsize} bytes")
-            return (view.nbytes // element.itemsize if element.itemsize else 0,), view.tobytes()
+            return (view.nbytes // element.itemsize if element.itemsize else 0,), _c_order_bytes(value, view)
         shape = tuple(view.shape or ())
         if _same_format(view.format, element):
-            return shape, view.tobytes()
-        return shape, element.pack(_buffer_values(view))
+            return shape, _c_order_bytes(value, view)
+        return shape, element.pack(_buffer_values(value, view))
 
 
+# Buffer formats memoryview.tolist() reads (native ones; PyPy fails with a SystemError on others).
+_MEMORYVIEW_READS = frozenset("?bBhHiIlLqQnNfd")
 # Buffer formats of plain bytes.
-_BYTE_FORMATS = frozenset(["B", "c", "b"])
+_BYTE_FORMATS = frozenset(["B", "c"])
 
 
 def _structured_descr(value: "object") -> "list[Any] | None":
@@ -1006,18 +1010,11 @@ def _records_of(value: "Any", descr: "list[Any]", element: "Element[Any]") -> "t
     """:func:`items_of` for a NumPy structured array of record ``descr``: its bytes as they are
     when they are ``element``'s records, else its records read by their own descr and stored
     field by field, by position. ``TypeError`` for records npymmap cannot read."""
-    from ._base import NpyError
-    from ._elements import lookup
-
     try:
         source = lookup(descr)
     except NpyError as error:
         raise TypeError(f"cannot read records of {descr!r:.80}: {error.reason}") from None
-    try:
-        with memoryview(value) as view:
-            raw = view.tobytes()
-    except (TypeError, ValueError, BufferError):  # NumPy exports no buffer of datetime fields
-        raw = value.tobytes()
+    raw = value.tobytes()  # NumPy's own copy in C order (it exports no buffer of datetime fields)
     shape = tuple(value.__array_interface__["shape"])
     if element.accepts(source):
         return shape, raw
@@ -1025,15 +1022,25 @@ def _records_of(value: "Any", descr: "list[Any]", element: "Element[Any]") -> "t
     return shape, element.pack(source.read(memoryview(raw), 0, count))
 
 
-def _buffer_values(view: "memoryview") -> "list[Any]":
-    """The items of a buffer in C order, as Python values; fixed-width strings (struct ``s``,
-    NumPy's ``w`` for UCS-4, ``x`` for raw void) are cut from its bytes."""
+def _c_order_bytes(value: "Any", view: "memoryview") -> "bytes":
+    """The bytes of the items of buffer ``value`` (``view`` its memoryview) in C order. A NumPy
+    array copies itself: PyPy's ``memoryview.tobytes`` ignores strides, and there any other
+    buffer that is not C-contiguous is a ``TypeError``."""
+    if view.c_contiguous or not PYPY:
+        return view.tobytes()
+    if hasattr(value, "__array_interface__") and hasattr(value, "tobytes"):
+        return value.tobytes()  # type: ignore[no-any-return]
+    raise TypeError(f"PyPy cannot copy a buffer of format {view.format!r} that is not C-contiguous; pass a copy")
+
+
+def _buffer_values(value: "Any", view: "memoryview") -> "list[Any]":
+    """The items of buffer ``value`` (``view`` its memoryview) in C order, as Python values;
+    fixed-width strings (struct ``s``, NumPy's ``w`` for UCS-4, ``x`` for raw void) are cut
+    from its bytes."""
     code = view.format.lstrip("@=<>!").lstrip("0123456789")
     if code not in ("s", "w", "x"):
-        try:
+        if view.format.lstrip("@") in _MEMORYVIEW_READS:  # else another byte order, complex...: struct reads them
             return _flatten(view.tolist() if view.ndim else view[()], tuple(view.shape or ()))
-        except NotImplementedError:
-            pass  # a format memoryview cannot read, such as another byte order: struct can
         import struct
 
         order = view.format[: len(view.format) - len(code)]
@@ -1044,12 +1051,13 @@ def _buffer_values(view: "memoryview") -> "list[Any]":
             unpacker = struct.Struct(order + "2" + code[1] if complex_items else view.format)
             if unpacker.size != view.itemsize:
                 raise struct.error
+            raw = _c_order_bytes(value, view)
             if complex_items:
-                return [complex(*pair) for pair in unpacker.iter_unpack(view.tobytes())]
-            return [value for (value,) in unpacker.iter_unpack(view.tobytes())]
+                return [complex(*pair) for pair in unpacker.iter_unpack(raw)]
+            return [item for (item,) in unpacker.iter_unpack(raw)]
         except struct.error:
             raise TypeError(f"cannot read the items of a buffer of format {view.format!r}") from None
-    raw = view.tobytes()
+    raw = _c_order_bytes(value, view)
     width = view.itemsize
     if code == "s":
         return [raw[k : k + width].rstrip(b"\0") for k in range(0, len(raw), width)]

@@ -428,6 +428,7 @@ def lookup(descr: "str | list[Any]") -> "Element[Any]":
         element = _interned(descr, NATIVE_ORDER)
     else:
         byteorder, code = (descr[0], descr[1:]) if descr[:1] in ("<", ">", "|", "=") else ("=", descr)
+        code = _spelled(code, byteorder == "=")
         name = _BY_CODE.get(code) or _name_of(code)
         if name is None:
             reason = _UNSUPPORTED.get(code, _UNSUPPORTED.get(code[:1], "not a dtype npymmap knows"))
@@ -439,6 +440,44 @@ def lookup(descr: "str | list[Any]") -> "Element[Any]":
 
 _LOOKUPS: "dict[str, Element[Any]]" = {}
 _RECORDS: "dict[str, Element[Any]]" = {}
+# NumPy's other spellings of a type in a descr: one-letter type codes (with or without a byte
+# order: '<d' is '<f8') and type names (alone: 'double'). The sizes of C's long and of a pointer
+# ('l', 'p', 'int', ...) are this machine's, as NumPy reads them here.
+_TYPE_CODES = {
+    "?": "b1", "b": "i1", "B": "u1", "h": "i2", "H": "u2", "i": "i4", "I": "u4", "q": "i8", "Q": "u8",
+    "e": "f2", "f": "f4", "d": "f8", "g": "f16", "F": "c8", "D": "c16", "G": "c32", "c": "S1", "M": "M8", "m": "m8",
+}  # fmt: skip
+_TYPE_NAMES = {
+    "bool": "b1", "byte": "i1", "ubyte": "u1", "short": "i2", "ushort": "u2", "intc": "i4", "uintc": "u4",
+    "longlong": "i8", "ulonglong": "u8", "half": "f2", "single": "f4", "double": "f8", "float": "f8",
+    "csingle": "c8", "cdouble": "c16", "complex": "c16", "longdouble": "f16", "clongdouble": "c32",
+    "bytes": "S0", "str": "U0", "void": "V0", "a": "S0",
+}  # fmt: skip
+_C_SIZED = {"l": ("l", "i"), "L": ("l", "u"), "p": ("P", "i"), "P": ("P", "u"), "n": ("P", "i"), "N": ("P", "u")}
+_C_SIZED_NAMES = {"long": "l", "ulong": "L", "intp": "p", "uintp": "P", "int": "p", "uint": "P"}
+
+
+def _spelled(code: "str", alone: "bool") -> "str":
+    """``code`` (a descr without its byte order) in the kind-and-size spelling (``'f8'``) when it
+    is another of NumPy's spellings: a type code, or a type name when ``alone`` (no byte order
+    before it); else ``code`` itself. ``'a5'`` is NumPy's old name of ``'S5'``."""
+    if alone and code in _TYPE_NAMES:
+        return _TYPE_NAMES[code]
+    if alone and code in _C_SIZED_NAMES:
+        code = _C_SIZED_NAMES[code]
+    if code in _TYPE_CODES:
+        return _TYPE_CODES[code]
+    if code in _C_SIZED:
+        import struct
+
+        c_type, kind = _C_SIZED[code]
+        return f"{kind}{struct.calcsize(c_type)}"
+    if code[:1] == "a" and code[1:].isdigit():
+        return "S" + code[1:]
+    for name, short in (("datetime64", "M8"), ("timedelta64", "m8")):
+        if code.startswith(name):
+            return short + code[len(name) :]
+    return code
 
 
 def _name_of(code: "str") -> "str | None":

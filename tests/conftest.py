@@ -234,3 +234,62 @@ def apply_same_writes(target: Any, fill: np.ndarray[Any, Any], scalar: Any, corn
         assign_like_numpy(target, last, corner)
     else:
         target[last] = corner
+
+
+# Records: NumPy dtypes and values in the form npymmap gives them
+
+
+def field_dtype(dtype: np.dtype[Any], name: str) -> np.dtype[Any]:
+    fields: Any = dtype.fields
+    found: np.dtype[Any] = fields[name][0]
+    return found
+
+
+def named_fields(dtype: np.dtype[Any]) -> list[str]:
+    names: Any = dtype.names
+    return list(names)
+
+
+def has_time(dtype: np.dtype[Any]) -> bool:
+    if dtype.subdtype is not None:
+        return has_time(dtype.subdtype[0])
+    if dtype.names is not None:
+        return any(has_time(field_dtype(dtype, name)) for name in named_fields(dtype))
+    return dtype.kind in "Mm"
+
+
+def int_view_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """``dtype`` with every datetime64/timedelta64 (at any depth) replaced by int64 of its byte
+    order, offsets, titles and itemsize kept: a view that reads time fields as int counts."""
+    if not has_time(dtype):
+        return dtype
+    if dtype.subdtype is not None:
+        base, shape = dtype.subdtype
+        return np.dtype((int_view_dtype(base), shape))
+    if dtype.names is not None:
+        fields: Any = dtype.fields
+        names = named_fields(dtype)
+        spec: dict[str, Any] = {
+            "names": names,
+            "formats": [int_view_dtype(fields[name][0]) for name in names],
+            "offsets": [fields[name][1] for name in names],
+            "itemsize": dtype.itemsize,
+        }
+        titles = [fields[name][2] if len(fields[name]) > 2 else None for name in names]
+        if any(title is not None for title in titles):
+            spec["titles"] = titles
+        layout: Any = spec
+        built: np.dtype[Any] = np.dtype(layout)
+        return built
+    return np.dtype(dtype.str[0] + "i8")
+
+
+def plain(value: Any) -> Any:
+    """NumPy's ``tolist()`` output in npymmap's form: sub-array ``ndarray``s become lists."""
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

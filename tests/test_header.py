@@ -884,8 +884,9 @@ def test_a_newline_before_the_padding_reads_as_numpy_reads_it(tmp_path: Path, ve
     path = tmp_path / "npyjs.npy"
     path.write_bytes(raw_npy(body, version, pad=False) + struct.pack("<3i", 7, 8, 9))
     if version == (3, 0):
-        with pytest.raises(ValueError):
-            numpy_read(path.read_bytes())
+        if sys.version_info >= (3, 10):  # Python 3.9's literal_eval takes the blank last line
+            with pytest.raises(ValueError):
+                numpy_read(path.read_bytes())
         with pytest.raises(npymmap.NpyFormatError, match="indented last line"):
             npymmap.open(path)
         return

@@ -17,21 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from conftest import assert_same
+from conftest import assert_same, plain
 
 import npymmap
-
-
-def plain(value: Any) -> Any:
-    """NumPy's ``tolist()`` with the arrays it leaves inside records (sub-array fields) made
-    lists too, as npymmap gives them."""
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(plain(item) for item in value)
-    return value
 
 
 def numbered(dtype: np.dtype[Any], count: int = 3) -> npt.NDArray[Any]:
@@ -410,3 +398,54 @@ def test_open_npz_takes_max_header_size_as_numpy_load_does(npy_dir: Path, compre
             archive.read("wide") if compressed else archive["wide"]
     with npymmap.open_npz(path, max_header_size=100_000) as archive:
         assert (archive.read("wide") if compressed else archive["wide"]).tolist() == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Every spelling of a simple dtype NumPy reads in a header
+
+
+SPELLINGS = [
+    # one-letter type codes, with and without a byte order
+    "?", "|?", ">?", "b", "B", "|B", "<B", "h", "<h", ">H", "i", "<i", ">I", "l", "<l", "L", ">L", "q", "<q", ">Q",
+    "p", "<p", "P", "n", "<n", "N", "e", "<e", ">e", "f", ">f", "d", "=d", ">d", "F", "<F", "D", ">D", "c", "|c", "<c",
+    "M", "<M", "m", ">m", "a", "|a", "a5", ">a3",
+    # type names, alone (NumPy refuses them after a byte order)
+    "bool", "byte", "ubyte", "short", "ushort", "intc", "uintc", "long", "ulong", "longlong", "ulonglong", "int",
+    "uint", "intp", "uintp", "half", "single", "double", "float", "csingle", "cdouble", "complex", "bytes", "str",
+    "void", "int8", "int64", "uint8", "float16", "float64", "complex64", "datetime64", "timedelta64",
+    "datetime64[ns]", "<datetime64[ns]", ">timedelta64[s]", "<int32", ">double", "<float", "|bool",
+    # kind and size, and their odd forms
+    "<f4", "f8", "i4", "c8", ">b1", "<b1", "|V3", ">V3", "<S3", ">S5", "S", "U", "V", "S00", "|S01", "<U", ">U", "=U3",
+    "|U3", "<i0", "<f3", "<i16", "b2", "<u", "u", "<M8[ns]", "M8[D]", "<m8[10s]", "M8", "<M8[0s]", "<m8[10]",
+    # not dtypes, or not mappable
+    "O", "O8", "object", "<g", "G", "float128", "E", "Z", "<z", " <f8", "<f8 ", "", "<", "<>f8", "|S-1",
+]  # fmt: skip
+# Spellings NumPy reads that npymmap refuses on purpose.
+REFUSED_SPELLINGS = {
+    "<g": "long double has no portable layout",
+    "G": "complex long double has no portable layout",
+    "float128": "long double has no portable layout",
+    "<M8[0s]": "a time unit of no length: NumPy reads every value as 1970-01-01",
+}
+
+
+@pytest.mark.parametrize("descr", SPELLINGS)
+def test_every_spelling_numpy_reads_maps_to_the_same_dtype(descr: str) -> None:
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": (2,)})
+    image = buffer.getvalue() + bytes([65, 0, 0, 0, 66, 1, 0, 0] * 8)  # characters too, where the items are text
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 'a5': NumPy's old name of 'S5'
+            loaded: npt.NDArray[Any] | None = np.load(io.BytesIO(image))
+    except (ValueError, TypeError):
+        loaded = None
+    if loaded is None or descr in REFUSED_SPELLINGS:
+        with pytest.raises(npymmap.NpyError):
+            npymmap.open_buffer(image)
+        return
+    with npymmap.open_buffer(image) as mapped:
+        assert np.asarray(mapped).dtype.str == loaded.dtype.str
+        assert mapped.tobytes() == loaded.tobytes()
+        if loaded.dtype.kind not in "Mm":  # npymmap gives times as int counts
+            assert_same(mapped.tolist(), loaded.tolist())

@@ -32,9 +32,14 @@ from conftest import (
     VERSION_IDS,
     VERSIONS,
     assert_same,
+    field_dtype,
     file_bytes,
+    has_time,
+    int_view_dtype,
+    named_fields,
     numpy_header,
     numpy_load,
+    plain,
     sample_indices,
     value_pool,
     write_with_numpy,
@@ -135,65 +140,9 @@ def descr(described: Any) -> Any:
     return described.descr
 
 
-def field_dtype(dtype: np.dtype[Any], name: str) -> np.dtype[Any]:
-    fields: Any = dtype.fields
-    found: np.dtype[Any] = fields[name][0]
-    return found
-
-
-def named_fields(dtype: np.dtype[Any]) -> list[str]:
-    names: Any = dtype.names
-    return list(names)
-
-
-def has_time(dtype: np.dtype[Any]) -> bool:
-    if dtype.subdtype is not None:
-        return has_time(dtype.subdtype[0])
-    if dtype.names is not None:
-        return any(has_time(field_dtype(dtype, name)) for name in named_fields(dtype))
-    return dtype.kind in "Mm"
-
-
-def int_view_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """``dtype`` with every datetime64/timedelta64 (at any depth) replaced by int64 of its byte
-    order, offsets, titles and itemsize kept: a view that reads time fields as int counts."""
-    if not has_time(dtype):
-        return dtype
-    if dtype.subdtype is not None:
-        base, shape = dtype.subdtype
-        return np.dtype((int_view_dtype(base), shape))
-    if dtype.names is not None:
-        fields: Any = dtype.fields
-        names = named_fields(dtype)
-        spec: dict[str, Any] = {
-            "names": names,
-            "formats": [int_view_dtype(fields[name][0]) for name in names],
-            "offsets": [fields[name][1] for name in names],
-            "itemsize": dtype.itemsize,
-        }
-        titles = [fields[name][2] if len(fields[name]) > 2 else None for name in names]
-        if any(title is not None for title in titles):
-            spec["titles"] = titles
-        layout: Any = spec
-        built: np.dtype[Any] = np.dtype(layout)
-        return built
-    return np.dtype(dtype.str[0] + "i8")
-
-
 def oracle(arr: Any) -> Any:
     """What npymmap's values are compared with: ``arr`` itself, or its view with int times."""
     return arr.view(int_view_dtype(arr.dtype)) if has_time(arr.dtype) else arr
-
-
-def plain(value: Any) -> Any:
-    """NumPy's ``tolist()`` output in npymmap's form: sub-array ``ndarray``s become lists."""
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist())
-    if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def expected_list(arr: Any) -> Any:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from conftest import assert_same
+from conftest import assert_same, has_time, int_view_dtype, plain
 
 import npymmap
 
@@ -97,53 +97,6 @@ def numpy_fortran_order(raw: bytes) -> bool:
     else:
         _, fortran, _ = np.lib.format.read_array_header_2_0(file)
     return bool(fortran)
-
-
-def field_dtype(dtype: np.dtype[Any], name: str) -> np.dtype[Any]:
-    fields: Any = dtype.fields
-    found: np.dtype[Any] = fields[name][0]
-    return found
-
-
-def has_time(dtype: np.dtype[Any]) -> bool:
-    if dtype.subdtype is not None:
-        return has_time(dtype.subdtype[0])
-    if dtype.names is not None:
-        return any(has_time(field_dtype(dtype, name)) for name in dtype.names)
-    return dtype.kind in "Mm"
-
-
-def int_view_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """``dtype`` with every datetime64/timedelta64 replaced by int64 of its byte order, offsets
-    and itemsize kept: a view that reads times as the int counts npymmap gives."""
-    if not has_time(dtype):
-        return dtype
-    if dtype.subdtype is not None:
-        base, shape = dtype.subdtype
-        return np.dtype((int_view_dtype(base), shape))
-    if dtype.names is not None:
-        fields: Any = dtype.fields
-        names = list(dtype.names)
-        layout: Any = {
-            "names": names,
-            "formats": [int_view_dtype(fields[name][0]) for name in names],
-            "offsets": [fields[name][1] for name in names],
-            "itemsize": dtype.itemsize,
-        }
-        built: np.dtype[Any] = np.dtype(layout)
-        return built
-    return np.dtype(dtype.str[0] + "i8")
-
-
-def plain(value: Any) -> Any:
-    """NumPy's ``tolist()`` output in npymmap's form: sub-array ``ndarray``s become lists."""
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist())
-    if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def expected_list(loaded: npt.NDArray[Any]) -> Any:
