@@ -35,6 +35,8 @@ def check_open_npz(p: str) -> None:
     assert_type(npymmap.open_npz(p, mode="r+")["x"], WritableNpyArray[Any])
     assert_type(npymmap.open_npz(p, mode="c")["x"], WritableNpyArray[Any])
     assert_type(npymmap.open_npz(pathlib.Path(p))["x"], NpyArray[Any])
+    assert_type(npymmap.open_npz(p, max_header_size=100_000)["x.npy"], NpyArray[Any])
+    assert_type(npymmap.open_npz(p, mode="r+", max_header_size=100_000)["x"], WritableNpyArray[Any])
     with npymmap.open_npz(p) as archive:
         assert_type(archive["x"], NpyArray[Any])
         assert_type(archive.read("x"), NpyArray[Any])
