@@ -11,7 +11,7 @@ import os
 from ._array import _c_strides, _flatten, items_of
 from ._base import TYPE_CHECKING, NpyFormatError
 from ._header import read_fields
-from ._open import _element_of, _extra_flags, _nbytes, _write_at
+from ._open import _element_of, _extra_flags, _nbytes, _reserve, _write_at
 
 if TYPE_CHECKING:
     from typing import Any
@@ -76,8 +76,8 @@ class Appender:
         structured arrays included), or a 1-d buffer of items already laid out as in the file
         (``bytes``, ``bytearray``, an ``array.array`` of the file's format): that is, in a
         Fortran-order file, each row's items in Fortran order. Values are converted to the file's
-        element as stores are. All or nothing: a bad value raises before any byte is written.
-        O(size of rows)."""
+        element as stores are. All or nothing: a bad value raises before any byte is written,
+        and a full disk (``OSError``, ENOSPC) leaves the file as it was. O(size of rows)."""
         if self.closed:
             raise ValueError(f"{self.path}: appender is closed")
         raw = self._encode(rows)
@@ -85,7 +85,12 @@ class Appender:
             raise NpyFormatError("rows of this shape hold no bytes, so their count cannot be told", self.path)
         if len(raw) % self._row_bytes:
             raise ValueError(f"{len(raw)} bytes are not whole rows of {self._row_bytes} bytes")
-        _write_at(self._fd, raw, self._end)
+        try:
+            _reserve(self._fd, self._end, self._end + len(raw), False, self.path)
+            _write_at(self._fd, raw, self._end)
+        except OSError:
+            os.ftruncate(self._fd, self._end)  # the file as it was: a full disk leaves no partial row
+            raise
         self._end += len(raw)
         count = len(raw) // self._row_bytes
         self._written += count

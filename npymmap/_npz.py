@@ -124,12 +124,12 @@ class NpzFile(Generic[ArrayT]):
         where = f"{self.path}::{info.filename}"
         try:
             raw = self._archive.read(info)
-        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError) as error:
-            raise NpyFormatError(f"cannot read member: {error}", where) from None
         except OSError as error:
-            if error.errno != errno.EINVAL:
-                raise
-            raise NpyFormatError(f"cannot read member: its offset is invalid ({error})", where) from None
+            if error.errno not in (None, errno.EINVAL):
+                raise  # the disk's fault; bz2 says "invalid data stream" as an OSError of no errno
+            raise NpyFormatError(f"cannot read member: {error}", where) from None
+        except Exception as error:  # zipfile and its decompressors (zlib.error, ...) on damaged data
+            raise NpyFormatError(f"cannot read member: {error}", where) from None
         try:
             return open_buffer(raw, max_header_size=self._max_header_size)
         except NpyError as error:

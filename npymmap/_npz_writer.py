@@ -14,7 +14,7 @@ import struct
 from ._array import Region, WritableNpyArray
 from ._base import TYPE_CHECKING
 from ._header import format_header
-from ._open import _check_element, _nbytes, _publish, _shape_of, _temporary_beside, _write_at
+from ._open import _check_element, _nbytes, _publish, _reserve, _shape_of, _temporary_beside, _write_at
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -45,12 +45,20 @@ class NpzWriter:
         self.closed = False
 
     def add(
-        self, name: "str", element: "Element[T]", shape: "int | tuple[int, ...]", *, fortran_order: "bool" = False
+        self,
+        name: "str",
+        element: "Element[T]",
+        shape: "int | tuple[int, ...]",
+        *,
+        fortran_order: "bool" = False,
+        sparse: "bool" = False,
     ) -> "WritableNpyArray[T]":
         """A new zero-filled member ``name.npy``, mapped writable: fill it through the array.
 
-        Raises ``ValueError`` for a repeated name or a bad shape (nothing is written then);
-        ``OSError`` for OS failures, after which the writer can only be closed or abandoned.
+        Its disk space is reserved as :func:`npymmap.create` reserves a file's (``sparse`` as
+        there), so a full disk is ``OSError`` (ENOSPC) here, the archive left as it was before
+        the call. Raises ``ValueError`` for a repeated name or a bad shape (nothing is written
+        then); after any other ``OSError`` the writer can only be closed or abandoned.
         """
         import mmap
 
@@ -69,9 +77,13 @@ class NpzWriter:
         padding = -(start + bare + 4) % _ALIGN + 4  # a padding field is at least its 4-byte head
         local = _local_header(filename, 0, size, padding)
         data_start = start + len(local)
-        _write_at(self._fd, local + header, start)
+        try:
+            _write_at(self._fd, local + header, start)
+            _reserve(self._fd, data_start + len(header), data_start + size, sparse, self.path)
+        except OSError:
+            os.ftruncate(self._fd, start)  # the archive as it was: no room for this member
+            raise
         self._end = data_start + size
-        os.ftruncate(self._fd, self._end)
         self._members.append((filename, start, data_start, size))
         offset = data_start + len(header)
         if not nbytes:

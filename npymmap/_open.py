@@ -349,15 +349,19 @@ def create(
     fortran_order: "bool" = False,
     version: "tuple[int, int] | None" = None,
     overwrite: "bool" = False,
+    sparse: "bool" = False,
 ) -> "WritableNpyArray[T]":
     """Create a zero-filled ``.npy`` file and map it writable (NumPy's ``open_memmap(..., 'w+')``).
 
     The header is byte-identical to NumPy's; ``version=None`` writes the oldest version that fits.
-    The data is zero-filled sparsely (the file is extended, not written). The file appears whole
-    or not at all: it is built under a temporary name in the same folder and then linked into
-    place. An existing file raises ``FileExistsError`` unless ``overwrite=True``, which replaces it
-    atomically. Raises ``ValueError`` for a bad shape or version, ``OSError`` for OS failures
-    (the temporary file is removed). O(header) time.
+    The data's disk space is reserved without writing it (``posix_fallocate``), so a full disk is
+    ``OSError`` (ENOSPC) here rather than a crash at a later store; ``sparse=True`` skips the
+    reservation (a file larger than the disk, mostly never written; then a full disk ends the
+    process with SIGBUS at a store, as with NumPy). The file appears whole or not at all: it is
+    built under a temporary name in the same folder and then linked into place. An existing file
+    raises ``FileExistsError`` unless ``overwrite=True``, which replaces it atomically. Raises
+    ``ValueError`` for a bad shape or version, ``OSError`` for OS failures (the temporary file is
+    removed). O(header) time where the file system reserves without writing.
     """
     shape = _shape_of(shape)
     if type(fortran_order) is not bool:
@@ -373,7 +377,7 @@ def create(
     region = None
     try:
         _write_at(fd, header, 0)
-        os.ftruncate(fd, len(header) + nbytes)
+        _reserve(fd, len(header), len(header) + nbytes, sparse, name)
         mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
         region = _region(mapping, len(header), nbytes, element, name, fd, True)
         _publish(temporary, name, overwrite)
@@ -412,6 +416,42 @@ def _temporary_beside(name: "str") -> "tuple[str, int]":
     except OSError as error:
         error.filename = name  # the folder's fault, named by the file asked for
         raise
+
+
+def _reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") -> "None":
+    """Make the file ``end`` bytes long, with the blocks from ``start`` on reserved on disk unless
+    ``sparse``: a full disk is then an ``OSError`` (ENOSPC) here, not a SIGBUS at the first store
+    into a map of the file.
+
+    ``os.posix_fallocate`` reserves without writing, in O(1), on file systems that allocate so
+    (ext4, XFS, btrfs, tmpfs); glibc emulates it elsewhere by writing a byte per block. Where the
+    platform has no ``posix_fallocate`` (macOS, Windows) or the file system refuses it, the file
+    is extended sparsely, as NumPy's ``open_memmap`` does, with a ``RuntimeWarning`` saying so.
+    """
+    import os
+
+    if not sparse and end > start:
+        allocate = getattr(os, "posix_fallocate", None)
+        try:
+            if allocate is not None:
+                allocate(fd, start, end - start)
+                return
+            reason = "this platform has no posix_fallocate"
+        except OSError as error:
+            import errno
+
+            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                error.filename = name
+                raise
+            reason = f"the file system cannot allocate ({os.strerror(error.errno)})"
+        import warnings
+
+        warnings.warn(
+            f"{name}: {reason}; the file is sparse, and a full disk will end the process (SIGBUS) at a store",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    os.ftruncate(fd, end)
 
 
 def _write_at(fd: "int", data: "bytes", offset: "int") -> "None":
