@@ -30,7 +30,7 @@ from ._elements import (
     uint64,
     void,
 )
-from ._base import DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
+from ._base import ClosedError, DtypeMismatchError, Header, NpyError, NpyFormatError, UnsupportedDtypeError
 
 if TYPE_CHECKING:
     from ._array import NpyArray, WritableNpyArray
@@ -59,6 +59,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "append_to",
+    "ClosedError",
     "DtypeMismatchError",
     "Element",
     "Header",

@@ -16,7 +16,7 @@ unmapped.
 
 import _weakref
 
-from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar, overload
+from ._base import PYPY, TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar, overload
 from ._elements import NATIVE_ORDER, UNSIGNED_FORMATS, cast, lookup
 
 if TYPE_CHECKING:
@@ -64,10 +64,6 @@ _FORMAT_KINDS = {
 
 # ---------------------------------------------------------------------------------------------
 # The memory under arrays and its lifetime
-
-class ClosedError(ValueError):
-    """An operation on an array whose map has been closed."""
-
 
 class _Closed:
     """Stands in for the memory of a closed region: any use raises :class:`ClosedError`."""
@@ -164,12 +160,17 @@ class Region:
         One ``fstat`` of the mapped file itself (not of whatever now has its name).
         """
         self.check_open()
-        if self._map is not None:
-            size = self._map.size()
-            if size < len(self._map):
+        mapping = self._map
+        if mapping is not None:
+            try:
+                size, needed = mapping.size(), len(mapping)
+            except (ValueError, OSError):  # closed meanwhile
+                self.closed_instead()
+                raise
+            if size < needed:
                 raise NpyFormatError(
                     f"file shrank to {size} bytes while mapped; reading past its end would crash "
-                    f"the process (SIGBUS); the map needs {len(self._map)} bytes",
+                    f"the process (SIGBUS); the map needs {needed} bytes",
                     self.path,
                 )
 
@@ -178,15 +179,29 @@ class Region:
         if self.closed:
             raise _Closed(self.path).error()
 
+    def closed_instead(self) -> "None":
+        """For an operation that failed: raise :class:`ClosedError` in place of its error when the
+        region has been closed meanwhile (by ``close()`` in another thread, which releases the
+        memoryviews, unmaps and closes the file under it); else return, for the caller to
+        re-raise its own error. Every public operation goes through this, so one racing
+        ``close()`` either completes or raises :class:`ClosedError`."""
+        if self.closed:
+            raise _Closed(self.path).error() from None
+
     def flush(self) -> "None":
         """Write changed pages to the file and ``fsync`` it (``r+`` and ``create``); else nothing."""
         self.check_open()
-        if self._fd is not None:
-            if self._map is not None:
-                self._map.flush()
+        fd, mapping = self._fd, self._map
+        if fd is not None:
             import os
 
-            os.fsync(self._fd)
+            try:
+                if mapping is not None:
+                    mapping.flush()
+                os.fsync(fd)
+            except (ValueError, OSError):  # closed meanwhile
+                self.closed_instead()
+                raise
 
     def discard(self) -> "None":
         """Close without flushing (for a region whose file is being thrown away); never raises."""
@@ -228,6 +243,15 @@ class Region:
                 self._close_fd(self._fd)
             except OSError:
                 pass
+
+
+def _items_at(region: "Region", positions: "range") -> "Iterator[Any]":
+    """The values of the items at ``positions``, read as the iteration goes (``iter(a)``)."""
+    try:
+        yield from map(region.get, positions)
+    except Exception:
+        region.closed_instead()
+        raise
 
 
 def unmap(mapping: "mmap.mmap", exported: "bool") -> "None":
@@ -558,38 +582,39 @@ class NpyArray(Generic[ItemT]):
     def __getitem__(self, key: "ViewKey") -> "Self": ...
 
     def __getitem__(self, key: "Index") -> "ItemT | Self":
-        if key.__class__ is tuple or key.__class__ is int:
-            try:
-                item: "ItemT" = self._items[key]
+        try:
+            if key.__class__ is tuple or key.__class__ is int:
+                try:
+                    item: "ItemT" = self._items[key]
+                    return item
+                except (TypeError, NotImplementedError):
+                    pass  # not a full integer index: slices, ..., or too few indices
+            if key.__class__ is slice and key.step is None and self._items.__class__ is memoryview and not self._region.closed:
+                # a[start:stop] of a C-contiguous native array: the view's memoryview is a slice of
+                # this one's, made in C, with no cast and no contiguity checks.
+                first, stop, _ = key.indices(self._shape[0])
+                if first < stop:
+                    items = self._items[first:stop]
+                    self._region.track(items)
+                    start = self._start + first * self._strides[0]
+                    return self._make(self._region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
+            if key.__class__ is tuple and len(key) == 2 and key[1] is Ellipsis and key[0].__class__ is int and len(self._shape) > 1:
+                # a[i, ...], the row view (rows() makes one per row): what _locate gives, without its loop
+                self._region.check_open()
+                index, size = key[0], self._shape[0]
+                if -size <= index < size:
+                    shape, strides = self._shape[1:], self._strides[1:]
+                    fortran = self._items.__class__ is not memoryview and _is_fortran(shape, strides)
+                    start = self._start + index % size * self._strides[0]
+                    return self._make(self._region, start, shape, strides, fortran, self._mode)
+            located = self._locate(key)
+            if isinstance(located, int):
+                item = self._region.get(located)
                 return item
-            except (TypeError, NotImplementedError):
-                pass  # not a full integer index: slices, ..., or too few indices
-            except ValueError:
-                self._region.check_open()  # a released memoryview: say the array is closed
-                raise
-        if key.__class__ is slice and key.step is None and self._items.__class__ is memoryview and not self._region.closed:
-            # a[start:stop] of a C-contiguous native array: the view's memoryview is a slice of
-            # this one's, made in C, with no cast and no contiguity checks.
-            first, stop, _ = key.indices(self._shape[0])
-            if first < stop:
-                items = self._items[first:stop]
-                self._region.track(items)
-                start = self._start + first * self._strides[0]
-                return self._make(self._region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
-        if key.__class__ is tuple and len(key) == 2 and key[1] is Ellipsis and key[0].__class__ is int and len(self._shape) > 1:
-            # a[i, ...], the row view (rows() makes one per row): what _locate gives, without its loop
-            self._region.check_open()
-            index, size = key[0], self._shape[0]
-            if -size <= index < size:
-                shape, strides = self._shape[1:], self._strides[1:]
-                fortran = self._items.__class__ is not memoryview and _is_fortran(shape, strides)
-                start = self._start + index % size * self._strides[0]
-                return self._make(self._region, start, shape, strides, fortran, self._mode)
-        located = self._locate(key)
-        if isinstance(located, int):
-            item = self._region.get(located)
-            return item
-        return located
+            return located
+        except Exception:
+            self._region.closed_instead()
+            raise
 
     def _locate(self, key: "object") -> "int | Self":
         """The item position a full integer index names, or the view any other index names."""
@@ -649,7 +674,7 @@ class NpyArray(Generic[ItemT]):
                 f"iteration needs a 1-d array, this one is {len(self._shape)}-d: use rows() or tolist()"
             )
         stride = self._strides[0]
-        return map(self._region.get, range(self._start, self._start + self._shape[0] * stride, stride))
+        return _items_at(self._region, range(self._start, self._start + self._shape[0] * stride, stride))
 
     def rows(self) -> "Iterator[Self]":
         """Zero-copy views of ``a[i, ...]`` for each ``i`` along the first axis."""
@@ -664,31 +689,35 @@ class NpyArray(Generic[ItemT]):
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
         ``tolist()``; a 0-d array gives its value. O(size); native numbers are made in C, a
         strided window's run by run, and only the window's own items are read."""
-        items = self._items
-        if items.__class__ is memoryview and not self._region.closed:
+        try:
+            items = self._items
+            if items.__class__ is memoryview and not self._region.closed:
+                if not self._shape:
+                    return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
+                # (PyPy undercounts nbytes of an n-d slice: such a slice then goes through memoryview.)
+                if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
+                    return self._rows_tolist(items)
+                return items.tolist()
+            self._region.check_open()
+            size = self.size
+            if size == 0:
+                return _nest([], 0, self._shape, self._strides) if self._shape else []
+            element, path = self._region.element, self._region.path
+            if element._cast is not None:  # native numbers: each run along the last axis in C
+                starts, count, step = self._runs()
+                with self._units(element._cast) as flat:
+                    rows = [flat[start : _stop(start, count, step) : step].tolist() for start in starts]
+                return _group(rows, self._shape)[0]
+            if _is_contiguous(self._shape, self._strides):
+                values = element.read(self._region.data, self._start, size, path)
+            else:  # only this window's items: one it skips may not even decode (a U item, say)
+                values = element.read(memoryview(self._gather()), 0, size, path)
             if not self._shape:
-                return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
-            # (PyPy undercounts nbytes of an n-d slice: such a slice then goes through memoryview.)
-            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
-                return self._rows_tolist(items)
-            return items.tolist()
-        self._region.check_open()
-        size = self.size
-        if size == 0:
-            return _nest([], 0, self._shape, self._strides) if self._shape else []
-        element, path = self._region.element, self._region.path
-        if element._cast is not None:  # native numbers: each run along the last axis in C
-            starts, count, step = self._runs()
-            with self._units(element._cast) as flat:
-                rows = [flat[start : _stop(start, count, step) : step].tolist() for start in starts]
-            return _group(rows, self._shape)[0]
-        if _is_contiguous(self._shape, self._strides):
-            values = element.read(self._region.data, self._start, size, path)
-        else:  # only this window's items: one it skips may not even decode (a U item, say)
-            values = element.read(memoryview(self._gather()), 0, size, path)
-        if not self._shape:
-            return values[0]
-        return _nest(values, 0, self._shape, _c_strides(self._shape))
+                return values[0]
+            return _nest(values, 0, self._shape, _c_strides(self._shape))
+        except Exception:
+            self._region.closed_instead()
+            raise
 
     def _rows_tolist(self, items: "memoryview") -> "list[Any]":
         """tolist() of a C-contiguous native array (``items`` its memoryview), a row (last axis)
@@ -759,12 +788,16 @@ class NpyArray(Generic[ItemT]):
     def tobytes(self) -> "bytes":
         """The items' bytes in logical (C) order and the file's byte order, as NumPy's
         ``tobytes()``. O(nbytes); a single copy when the view is C-contiguous."""
-        self._region.check_open()
-        itemsize = self._region.element.itemsize
-        data = self._region.data
-        if _is_contiguous(self._shape, self._strides):
-            return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
-        return self._gather()
+        try:
+            self._region.check_open()
+            itemsize = self._region.element.itemsize
+            data = self._region.data
+            if _is_contiguous(self._shape, self._strides):
+                return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
+            return self._gather()
+        except Exception:
+            self._region.closed_instead()
+            raise
 
     @property
     def data(self) -> "memoryview[ItemT]":
@@ -774,18 +807,22 @@ class NpyArray(Generic[ItemT]):
         and a C-contiguous window (``ValueError``; ``a.T`` of a Fortran array is C-contiguous).
         Released when the array is closed. An empty array gives an empty 1-d view.
         """
-        self._region.check_open()
-        element = self._region.element
-        if element._cast is None:
-            raise TypeError(f"memoryview cannot hold {element.descr} ({element.name}) items; use tolist()")
-        if not _is_contiguous(self._shape, self._strides):
-            raise ValueError("memoryview needs a C-contiguous array; copy with tolist() or use .T")
-        itemsize = element.itemsize
-        window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
-        view = cast(window, element._cast, self._shape if self.size else None)
-        self._region.track(view)
-        self._region.exported = True
-        return view
+        try:
+            self._region.check_open()
+            element = self._region.element
+            if element._cast is None:
+                raise TypeError(f"memoryview cannot hold {element.descr} ({element.name}) items; use tolist()")
+            if not _is_contiguous(self._shape, self._strides):
+                raise ValueError("memoryview needs a C-contiguous array; copy with tolist() or use .T")
+            itemsize = element.itemsize
+            window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
+            view = cast(window, element._cast, self._shape if self.size else None)
+            self._region.track(view)
+            self._region.exported = True
+            return view
+        except Exception:
+            self._region.closed_instead()
+            raise
 
     @property
     def __array_interface__(self) -> "dict[str, Any]":
@@ -793,22 +830,26 @@ class NpyArray(Generic[ItemT]):
         shape and strides (views and Fortran order included), writable when the map is, with
         writes showing in the map. npymmap never imports NumPy for this. The NumPy array holds
         its own export of the memory, which stays mapped until that array goes."""
-        self._region.check_open()
-        element = self._region.element
-        itemsize = element.itemsize
-        record = isinstance(element.descr, list)
-        self._region.exported = True
-        return {
-            "version": 3,
-            "shape": self._shape,
-            "typestr": f"|V{itemsize}" if record else element.descr,
-            **({"descr": element.interface_descr()} if record else {}),
-            # A view of its own, never released by close(): while NumPy's array holds it, the
-            # map cannot be closed under it (close then leaves the unmapping to that array).
-            "data": self._region.data[:],
-            "offset": self._start * itemsize,
-            "strides": tuple(stride * itemsize for stride in self._strides),
-        }
+        try:
+            self._region.check_open()
+            element = self._region.element
+            itemsize = element.itemsize
+            record = isinstance(element.descr, list)
+            self._region.exported = True
+            return {
+                "version": 3,
+                "shape": self._shape,
+                "typestr": f"|V{itemsize}" if record else element.descr,
+                **({"descr": element.interface_descr()} if record else {}),
+                # A view of its own, never released by close(): while NumPy's array holds it, the
+                # map cannot be closed under it (close then leaves the unmapping to that array).
+                "data": self._region.data[:],
+                "offset": self._start * itemsize,
+                "strides": tuple(stride * itemsize for stride in self._strides),
+            }
+        except Exception:
+            self._region.closed_instead()
+            raise
 
     # -- lifetime --------------------------------------------------------------------------------
 
@@ -863,17 +904,21 @@ class WritableNpyArray(NpyArray[ItemT]):
     ) -> "None": ...
 
     def __setitem__(self, key: "Index", value: "Any") -> "None":
-        if key.__class__ is tuple or key.__class__ is int:
-            try:
-                self._items[key] = value
-                return
-            except (TypeError, ValueError, NotImplementedError):
-                pass  # not a full integer index, or a bad value: the general path says which
-        located = self._locate(key)
-        if isinstance(located, int):
-            self._region.set(located, value)
-        else:
-            located._fill(value)
+        try:
+            if key.__class__ is tuple or key.__class__ is int:
+                try:
+                    self._items[key] = value
+                    return
+                except (TypeError, ValueError, NotImplementedError):
+                    pass  # not a full integer index, or a bad value: the general path says which
+            located = self._locate(key)
+            if isinstance(located, int):
+                self._region.set(located, value)
+            else:
+                located._fill(value)
+        except Exception:
+            self._region.closed_instead()
+            raise
 
     def _fill(self, value: "Any") -> "None":
         region = self._region
@@ -916,20 +961,24 @@ class WritableNpyArray(NpyArray[ItemT]):
         Imports :mod:`ctypes` on first use. Needs a C-contiguous window (``ValueError``); float16
         has no ctypes type (:class:`UnsupportedDtypeError`).
         """
-        self._region.check_open()
-        if not _is_contiguous(self._shape, self._strides):
-            raise ValueError("a ctypes array needs a C-contiguous array; use .T for Fortran order")
-        element = self._region.element
-        array_type: "Any" = element.ctype()
-        dims = self._shape + ((2,) if element.kind == "c" else ()) or (1,)
-        for n in reversed(dims):
-            array_type = array_type * n
-        itemsize = element.itemsize
-        window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
-        self._region.exported = True
-        if not PYPY:  # PyPy's ctypes array keeps only this view: released, the map could go
-            self._region.track(window)
-        return array_type.from_buffer(window)  # type: ignore[no-any-return]
+        try:
+            self._region.check_open()
+            if not _is_contiguous(self._shape, self._strides):
+                raise ValueError("a ctypes array needs a C-contiguous array; use .T for Fortran order")
+            element = self._region.element
+            array_type: "Any" = element.ctype()
+            dims = self._shape + ((2,) if element.kind == "c" else ()) or (1,)
+            for n in reversed(dims):
+                array_type = array_type * n
+            itemsize = element.itemsize
+            window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
+            self._region.exported = True
+            if not PYPY:  # PyPy's ctypes array keeps only this view: released, the map could go
+                self._region.track(window)
+            return array_type.from_buffer(window)  # type: ignore[no-any-return]
+        except Exception:
+            self._region.closed_instead()
+            raise
 
 
 def _has_buffer(value: "object") -> "bool":

@@ -47,6 +47,12 @@ class NpyError(ValueError):
         self.path = path
 
 
+class ClosedError(ValueError):
+    """An operation on something already closed: an array (or a view of it), an archive, a
+    writer or an appender. An operation racing ``close()`` in another thread either completes
+    or raises this."""
+
+
 class NpyFormatError(NpyError):
     """The bytes are not a well-formed ``.npy`` file: magic, version, header or size."""
 

@@ -6,10 +6,11 @@ before the header's new shape is written, so an interrupted append leaves a file
 old array (with ignored bytes after it).
 """
 
+import _thread
 import os
 
 from ._array import _c_strides, _flatten, items_of
-from ._base import TYPE_CHECKING, NpyFormatError
+from ._base import TYPE_CHECKING, ClosedError, NpyFormatError
 from ._header import read_fields
 from ._open import _element_of, _extra_flags, _nbytes, _reserve, _write_at
 
@@ -38,6 +39,7 @@ class Appender:
         except BaseException:
             os.close(self._fd)
             raise
+        self._lock = _thread.allocate_lock()  # append, flush and close: one at a time
         self.closed = False
 
     def _read_header(self) -> "None":
@@ -78,13 +80,21 @@ class Appender:
         Fortran-order file, each row's items in Fortran order. Values are converted to the file's
         element as stores are. All or nothing: a bad value raises before any byte is written,
         and a full disk (``OSError``, ENOSPC) leaves the file as it was. O(size of rows)."""
-        if self.closed:
-            raise ValueError(f"{self.path}: appender is closed")
+        self._check_open()
         raw = self._encode(rows)
         if self._row_bytes == 0:
             raise NpyFormatError("rows of this shape hold no bytes, so their count cannot be told", self.path)
         if len(raw) % self._row_bytes:
             raise ValueError(f"{len(raw)} bytes are not whole rows of {self._row_bytes} bytes")
+        with self._lock:
+            self._check_open()
+            return self._write_rows(raw)
+
+    def _check_open(self) -> "None":
+        if self.closed:
+            raise ClosedError(f"{self.path}: appender is closed")
+
+    def _write_rows(self, raw: "bytes") -> "int":
         try:
             _reserve(self._fd, self._end, self._end + len(raw), False, self.path)
             _write_at(self._fd, raw, self._end)
@@ -131,8 +141,11 @@ class Appender:
         Raises :class:`NpyFormatError` if the new shape's digits do not fit the header's spare
         space (NumPy leaves room for 21 digits, so only files written elsewhere run out).
         """
-        if self.closed:
-            raise ValueError(f"{self.path}: appender is closed")
+        with self._lock:
+            self._check_open()
+            self._flush()
+
+    def _flush(self) -> "None":
         os.fsync(self._fd)
         shape = self.shape
         if shape == self._shape:
@@ -145,14 +158,15 @@ class Appender:
         self._shape = shape
 
     def close(self) -> "None":
-        """Flush and close the file. Idempotent."""
-        if self.closed:
-            return
-        try:
-            self.flush()
-        finally:
-            self.closed = True
-            os.close(self._fd)
+        """Flush and close the file. Idempotent, from any thread."""
+        with self._lock:
+            if self.closed:
+                return
+            try:
+                self._flush()
+            finally:
+                self.closed = True
+                os.close(self._fd)
 
     def __enter__(self) -> "Self":
         return self

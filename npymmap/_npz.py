@@ -6,10 +6,11 @@ opening a member costs its header, whatever its size. :mod:`zipfile` reads the c
 may differ in length from the central directory's, so that header is read from the map.
 """
 
+import _thread
 import zipfile
 
 from ._array import NpyArray, Region, unmap
-from ._base import TYPE_CHECKING, Generic, NpyError, NpyFormatError, TypeVar
+from ._base import TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar
 from ._open import _array_in, _extra_flags
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class NpzFile(Generic[ArrayT]):
         self._arrays: "dict[str, ArrayT]" = {}
         self._regions: "list[Region]" = []
         self._written: "list[tuple[zipfile.ZipInfo, int, int]]" = []  # members mapped writable (r+)
+        self._lock = _thread.allocate_lock()  # opening a member, flush and close: one at a time
         self.closed = False
 
     def __repr__(self) -> "str":
@@ -75,13 +77,19 @@ class NpzFile(Generic[ArrayT]):
     def __getitem__(self, name: "str") -> "ArrayT":
         """The member's array, mapped in place. ``KeyError`` for no such member; :class:`NpyError`
         for a compressed member or one whose bytes are not a valid ``.npy``."""
-        if self.closed:
-            raise ValueError(f"{self.path}: archive is closed")
         info = self._info(name)
         array = self._arrays.get(info.filename)
         if array is None:
-            array = self._arrays[info.filename] = self._open_member(info)
+            with self._lock:
+                self._check_open()
+                array = self._arrays.get(info.filename)
+                if array is None:
+                    array = self._arrays[info.filename] = self._open_member(info)
         return array
+
+    def _check_open(self) -> "None":
+        if self.closed:
+            raise ClosedError(f"{self.path}: archive is closed")
 
     def _open_member(self, info: "zipfile.ZipInfo") -> "ArrayT":
         where = f"{self.path}::{info.filename}"
@@ -120,15 +128,16 @@ class NpzFile(Generic[ArrayT]):
 
         from ._open import open_buffer
 
+        self._check_open()
         info = self._info(name)
         where = f"{self.path}::{info.filename}"
         try:
             raw = self._archive.read(info)
-        except OSError as error:
-            if error.errno not in (None, errno.EINVAL):
+        except Exception as error:
+            self._check_open()  # closed by another thread meanwhile
+            if isinstance(error, OSError) and error.errno not in (None, errno.EINVAL):
                 raise  # the disk's fault; bz2 says "invalid data stream" as an OSError of no errno
-            raise NpyFormatError(f"cannot read member: {error}", where) from None
-        except Exception as error:  # zipfile and its decompressors (zlib.error, ...) on damaged data
+            # zipfile and its decompressors (zlib.error, ...) on damaged data
             raise NpyFormatError(f"cannot read member: {error}", where) from None
         try:
             return open_buffer(raw, max_header_size=self._max_header_size)
@@ -137,11 +146,11 @@ class NpzFile(Generic[ArrayT]):
 
     def flush(self) -> "None":
         """Write changed pages of the archive to disk (mode ``'r+'``); else nothing."""
-        if self.closed:
-            raise ValueError(f"{self.path}: archive is closed")
-        if self.mode == "r+" and self._map is not None:
-            self._update_checksums()
-            self._map.flush()
+        with self._lock:
+            self._check_open()
+            if self.mode == "r+" and self._map is not None:
+                self._update_checksums()
+                self._map.flush()
 
     def _update_checksums(self) -> "None":
         """Store the CRC-32 of every member mapped writable in its local header, its data
@@ -162,12 +171,18 @@ class NpzFile(Generic[ArrayT]):
             mapping[record + 16 : record + 20] = crc
 
     def close(self) -> "None":
-        """Flush, close every member array, unmap the archive. Idempotent."""
-        if self.closed:
-            return
+        """Flush, close every member array, unmap the archive. Idempotent, from any thread."""
         try:
             self.flush()
+        except ClosedError:
+            pass  # closed already, here or in another thread
         finally:
+            with self._lock:
+                self._close_members()
+
+    def _close_members(self) -> "None":
+        """Close every member array and unmap the archive, once (the caller holds the lock)."""
+        if not self.closed:
             self.closed = True
             exported = any(region.exported for region in self._regions)
             for region in self._regions:
@@ -176,6 +191,7 @@ class NpzFile(Generic[ArrayT]):
             self._arrays = {}
             if self._map is not None:
                 unmap(self._map, exported)
+                self._map = None
             self._archive.close()
 
     def __enter__(self) -> "Self":

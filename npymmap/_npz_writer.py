@@ -8,11 +8,12 @@ CRC-32 and size, writes the central directory, fsyncs and links the archive into
 then no file has the target's name, so a failure leaves nothing NumPy would half-read.
 """
 
+import _thread
 import os
 import struct
 
 from ._array import Region, WritableNpyArray
-from ._base import TYPE_CHECKING
+from ._base import TYPE_CHECKING, ClosedError
 from ._header import format_header
 from ._open import _check_element, _nbytes, _publish, _reserve, _shape_of, _temporary_beside, _write_at
 
@@ -42,6 +43,7 @@ class NpzWriter:
         self._end = 0
         self._members: "list[tuple[bytes, int, int, int]]" = []  # name, header offset, data start, size
         self._regions: "list[Region]" = []
+        self._lock = _thread.allocate_lock()  # add, close and abandon: one at a time
         self.closed = False
 
     def add(
@@ -60,10 +62,16 @@ class NpzWriter:
         the call. Raises ``ValueError`` for a repeated name or a bad shape (nothing is written
         then); after any other ``OSError`` the writer can only be closed or abandoned.
         """
+        with self._lock:
+            return self._add(name, element, shape, fortran_order, sparse)
+
+    def _add(
+        self, name: "str", element: "Element[T]", shape: "int | tuple[int, ...]", fortran_order: "bool", sparse: "bool"
+    ) -> "WritableNpyArray[T]":
         import mmap
 
         if self.closed:
-            raise ValueError(f"{self.path}: writer is closed")
+            raise ClosedError(f"{self.path}: writer is closed")
         _check_element(element)
         shape = _shape_of(shape)
         filename = f"{name}.npy".encode()
@@ -99,7 +107,11 @@ class NpzWriter:
     def close(self) -> "None":
         """Finish the archive: member CRCs and sizes, the central directory, fsync, then link it
         into place (``FileExistsError`` if the path exists and ``overwrite`` was not given: the
-        temporary file is removed). Closes every member array. Idempotent."""
+        temporary file is removed). Closes every member array. Idempotent, from any thread."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> "None":
         if self.closed:
             return
         self.closed = True
@@ -116,11 +128,12 @@ class NpzWriter:
 
     def abandon(self) -> "None":
         """Close every member array and remove the unfinished archive: no file is made."""
-        if not self.closed:
-            self.closed = True
-            for region in self._regions:
-                region.close()
-            self._discard()
+        with self._lock:
+            if not self.closed:
+                self.closed = True
+                for region in self._regions:
+                    region.close()
+                self._discard()
 
     def _discard(self) -> "None":
         try:

@@ -176,7 +176,10 @@ class RecordElement(Element["Any"]):
 
     def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[Any]":
         size = self.itemsize
-        rows = struct.iter_unpack(self._format, data[start * size : (start + count) * size])
+        if size:
+            rows: "Iterator[tuple[Any, ...]]" = struct.iter_unpack(self._format, data[start * size : (start + count) * size])
+        else:  # fields of no bytes (V0, S0, U0, shapes with a 0): iter_unpack takes no empty format
+            rows = iter([struct.unpack(self._format, b"")] * count)
         if self._plain:
             return list(rows)
         convert = self._convert

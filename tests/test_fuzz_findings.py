@@ -45,3 +45,22 @@ def test_a_damaged_compressed_member_is_a_format_error(tmp_path: Path, method: i
             archive.read("x")
     assert not isinstance(by_numpy.value, npymmap.NpyError)
     assert str(path) in str(ours.value)
+
+
+@pytest.mark.parametrize(
+    "descr",
+    [[("a", "|V0")], [("a", "|S0"), ("b", "<U0")], [("a", "<f8", (0,))], [("n", [("x", "|V0")], (2,)), ("m", "|V0")]],
+    ids=["void", "strings", "empty-sub-array", "nested"],
+)
+def test_records_of_no_bytes_read_as_numpy_reads_them(tmp_path: Path, descr: list[object]) -> None:
+    """Found: ``tolist()`` of records whose fields hold no bytes raised ``struct.error`` (an empty
+    format cannot be iterated over)."""
+    path = tmp_path / "empty-records.npy"
+    image = io.BytesIO()
+    np.lib.format.write_array_header_1_0(image, {"descr": descr, "fortran_order": False, "shape": (3,)})
+    path.write_bytes(image.getvalue())
+    loaded = np.load(path)
+    with npymmap.open(path) as mapped:
+        assert mapped.element.itemsize == 0
+        assert mapped.tolist() == [tuple(field.tolist() if isinstance(field, np.ndarray) else field for field in item) for item in loaded.tolist()]
+        assert mapped[::-1].tolist() == mapped.tolist()
