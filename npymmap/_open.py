@@ -155,7 +155,7 @@ def open(
     name = path if isinstance(path, str) else _name(path)
     fd = os.open(name, flags)
     try:
-        descr, shape, fortran_order, _, data_offset = read_fields(lambda n: os.read(fd, n), name, max_header_size)
+        descr, shape, fortran_order, data_offset = _stable_header(fd, name, max_header_size)
         file_element = _element_of(descr, element, name)
         nbytes = _nbytes(shape, file_element, name)
         end = data_offset + nbytes
@@ -178,6 +178,29 @@ def open(
     if mode != "r+":
         os.close(fd)
     return cls._root(region, shape, fortran_order, mode)
+
+
+def _stable_header(fd: "int", name: "str", max_header_size: "int") -> "tuple[Descr, tuple[int, ...], bool, int]":
+    """``(descr, shape, fortran_order, data_offset)`` of the file open at ``fd`` (at its start),
+    read until a second read of the header gives the same bytes: where an appender rewrites the
+    header (``append_to``) while this reads it, the read may mix old and new bytes, and the
+    second read tells. One ``pread`` more than a single read (where the platform has ``pread``);
+    the first read is that of :func:`read_fields`."""
+    for _ in range(100):
+        chunks: "list[bytes]" = []
+
+        def read(count: "int") -> "bytes":
+            chunk = os.read(fd, count)
+            chunks.append(chunk)
+            return chunk
+
+        descr, shape, fortran_order, _, data_offset = read_fields(read, name, max_header_size)
+        header = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        pread = getattr(os, "pread", None)  # not on Windows
+        if pread is None or pread(fd, data_offset, 0) == header[:data_offset]:
+            return descr, shape, fortran_order, data_offset
+        os.lseek(fd, 0, os.SEEK_SET)
+    raise NpyFormatError("the header changed at each of 100 reads", name)
 
 
 def _truncated(fd: "int", shape: "tuple[int, ...]", end: "int", name: "str") -> "NpyFormatError":
