@@ -144,6 +144,9 @@ def check_context_managers(p: str) -> None:
 def check_create_and_header(p: str) -> None:
     assert_type(npymmap.create(p, npymmap.float32, (3, 4)), WritableNpyArray[float])
     assert_type(npymmap.create(p, npymmap.uint8, 10), WritableNpyArray[int])
+    assert_type(npymmap.create(p, npymmap.int16, 10, sparse=True), WritableNpyArray[int])
+    assert_type(npymmap.create_npz(p).add("m", npymmap.int16, 10, sparse=True), WritableNpyArray[int])
+    assert issubclass(npymmap.ClosedError, ValueError)
     assert_type(
         npymmap.create(p, npymmap.complex64, (), fortran_order=True, version=(2, 0), overwrite=True),
         WritableNpyArray[complex],
