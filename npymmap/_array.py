@@ -127,6 +127,8 @@ class Region:
         """The value of item ``position``. (This first call binds the element's reader.)"""
         self.check_open()
         self.get = self.element.reader(self._flat(), self.path)  # type: ignore[method-assign, assignment]
+        if PYPY and self.element.name == "record" and not self.data.readonly:
+            self.exported = True  # items are live ctypes views of the map, which PyPy would unmap under them
         return self.get(position)
 
     def set(self, position: "int", value: "Any") -> "None":
@@ -689,6 +691,12 @@ class NpyArray(Generic[ItemT]):
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
         ``tolist()``; a 0-d array gives its value. O(size); native numbers are made in C, a
         strided window's run by run, and only the window's own items are read."""
+        values = self._tolist()
+        if self._region.closed:  # closed in another thread meanwhile: PyPy reads released views as empty
+            raise _Closed(self._region.path).error()
+        return values
+
+    def _tolist(self) -> "Any":
         try:
             items = self._items
             if items.__class__ is memoryview and not self._region.closed:
@@ -788,6 +796,12 @@ class NpyArray(Generic[ItemT]):
     def tobytes(self) -> "bytes":
         """The items' bytes in logical (C) order and the file's byte order, as NumPy's
         ``tobytes()``. O(nbytes); a single copy when the view is C-contiguous."""
+        raw = self._tobytes()
+        if self._region.closed:  # closed in another thread meanwhile: PyPy reads released views as empty
+            raise _Closed(self._region.path).error()
+        return raw
+
+    def _tobytes(self) -> "bytes":
         try:
             self._region.check_open()
             itemsize = self._region.element.itemsize

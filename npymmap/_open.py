@@ -457,7 +457,9 @@ def _reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") -
         allocate = getattr(os, "posix_fallocate", None)
         try:
             if allocate is not None:
-                allocate(fd, start, end - start)
+                failed = allocate(fd, start, end - start)  # PyPy 3.9 returns the errno instead of raising
+                if failed:
+                    raise OSError(failed, os.strerror(failed))
                 return
             reason = "this platform has no posix_fallocate"
         except OSError as error:

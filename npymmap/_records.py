@@ -162,9 +162,11 @@ class RecordElement(Element["Any"]):
     def reader(self, flat: "memoryview", path: "str | None" = None) -> "Callable[[int], Any]":
         structure = self.structure()
         size = self.itemsize
-        if flat.readonly:
-            return lambda i: structure.from_buffer_copy(flat, i * size)
-        return lambda i: structure.from_buffer(flat, i * size)
+        if not flat.readonly:
+            return lambda i: structure.from_buffer(flat, i * size)
+        if PYPY:  # its ctypes copies with the GIL released: a close() in another thread could unmap mid-copy
+            return lambda i: structure.from_buffer_copy(flat[i * size : (i + 1) * size].tobytes())
+        return lambda i: structure.from_buffer_copy(flat, i * size)
 
     def writer(self, flat: "memoryview") -> "Callable[[int, Any], None]":
         size = self.itemsize

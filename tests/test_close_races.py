@@ -137,9 +137,9 @@ def test_npz_writer_racing_close(tmp_path: Path) -> None:
 
     completed, closed = race(lambda: npymmap.create_npz(path, overwrite=True), [add], lambda w: w.close())
     assert completed > 0 and closed > 0
-    with np.load(path) as archive:  # the last archive: every member whole
+    with np.load(path) as archive:  # the last archive: each member filled whole, or not at all (closed first)
         for name in archive.files:
-            assert archive[name].tolist() == list(range(50))
+            assert archive[name].tolist() in (list(range(50)), [0] * 50)
 
 
 def test_appender_racing_close(tmp_path: Path) -> None:
