@@ -113,3 +113,26 @@ class Header:
             f"fortran_order={self.fortran_order!r}, version={self.version!r}, "
             f"data_offset={self.data_offset!r})"
         )
+
+
+def data_bytes(shape: "tuple[int, ...]", itemsize: "int", name: "str | None") -> "int":
+    """The bytes of items of ``itemsize`` in ``shape``; :class:`NpyFormatError` naming ``name``
+    when no file could hold them."""
+    nbytes = itemsize
+    for n in shape:
+        nbytes *= n
+    if nbytes > MAX_DATA_BYTES:
+        raise NpyFormatError(f"shape {shape} holds {nbytes} bytes, more than any file can", name)
+    return nbytes
+
+
+def shape_tuple(shape: "int | tuple[int, ...]") -> "tuple[int, ...]":
+    """``shape`` as a tuple of non-negative ints (an int is a 1-d shape); ``ValueError`` for
+    anything else or more than 64 dimensions."""
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
+    if len(shape) > MAX_DIMENSIONS:
+        raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
+    return shape

@@ -10,7 +10,7 @@ one object per (name, byte order), so ``is`` and ``==`` agree.
 
 import sys
 
-from ._base import PYPY, NpyFormatError, UnsupportedDtypeError
+from ._base import PYPY, DtypeMismatchError, NpyError, NpyFormatError, UnsupportedDtypeError
 from ._base import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -221,15 +221,6 @@ class Element(Generic[T]):
             return list(map(complex, values[0::2], values[1::2]))  # type: ignore[arg-type]
         return list(values)
 
-    def write(self, data: "memoryview", start: "int", values: "list[Any]") -> "None":
-        """Store ``values`` as items ``start``, ``start + 1``, ... of ``data``; O(len(values)).
-
-        All or nothing: every value is converted before any byte is stored. Errors as for
-        :meth:`writer`.
-        """
-        encoded = self.pack(values)
-        data[start * self.itemsize : start * self.itemsize + len(encoded)] = encoded
-
     def pack(self, values: "list[Any]") -> "bytes":
         """The bytes of ``values`` as consecutive items; raises for the first value that cannot be
         stored (``TypeError``, ``OverflowError`` or ``ValueError``) without storing anything."""
@@ -334,10 +325,6 @@ def cast(data: "memoryview", code: "str", shape: "tuple[int, ...] | None" = None
     if shape is None:
         return data.cast(code)  # type: ignore[call-overload, no-any-return]
     return data.cast(code, shape)  # type: ignore[call-overload, no-any-return]
-
-
-def _pairs(values: "list[Any]") -> "list[complex]":
-    return list(map(complex, values[0::2], values[1::2]))
 
 
 def _fit_float(code: "str", value: "float") -> "float":
@@ -554,6 +541,26 @@ def _width(width: "int") -> "int":
     if type(width) is not int or width < 0:
         raise ValueError(f"width must be a non-negative int, got {width!r}")
     return width
+
+
+def check_element(element: "object") -> "None":
+    """``TypeError`` unless ``element`` is an npymmap element (a caller's argument)."""
+    if not isinstance(element, Element):
+        raise TypeError(f"element must be an npymmap element such as npymmap.float64, not {element!r:.60}")
+
+
+def element_of(descr: "Descr", element: "Element[Any] | None", name: "str") -> "Element[Any]":
+    """The element of a header's descr, checked against the one the caller asked for (``None``:
+    any); errors name the file ``name``."""
+    try:
+        found = lookup(descr)
+    except NpyError as error:
+        raise type(error)(error.reason, name) from None
+    if element is None:
+        return found
+    if not element.accepts(found):
+        raise DtypeMismatchError(f"file holds {found.descr} ({found.name}), not {element.descr}", name)
+    return element if element.name == "record" else found  # record(MyStruct): items are the user's class
 
 
 bool_: "Element[bool]" = _interned("bool_", NATIVE_ORDER)

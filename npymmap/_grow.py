@@ -10,9 +10,10 @@ import _thread
 import os
 
 from ._array import _c_strides, _flatten, items_of
-from ._base import TYPE_CHECKING, ClosedError, NpyFormatError
-from ._header import read_fields
-from ._open import _element_of, _extra_flags, _nbytes, _reserve, _write_at
+from ._base import TYPE_CHECKING, ClosedError, NpyFormatError, data_bytes
+from ._elements import element_of
+from ._files import extra_flags, reserve, write_at
+from ._header import format_header, read_fields
 
 if TYPE_CHECKING:
     from typing import Any
@@ -33,7 +34,7 @@ class Appender:
 
     def __init__(self, path: "str") -> "None":
         self.path = path
-        self._fd = os.open(path, os.O_RDWR | _extra_flags())
+        self._fd = os.open(path, os.O_RDWR | extra_flags())
         try:
             self._read_header()
         except BaseException:
@@ -47,7 +48,7 @@ class Appender:
         descr, shape, fortran, version, data_offset = read_fields(lambda n: os.read(fd, n), self.path)
         if not shape:
             raise NpyFormatError("a 0-d array has no axis to grow", self.path)
-        self.element: "Element[Any]" = _element_of(descr, None, self.path)
+        self.element: "Element[Any]" = element_of(descr, None, self.path)
         self.fortran_order = fortran
         self.version = version
         self.data_offset = data_offset
@@ -55,8 +56,8 @@ class Appender:
         self._axis = len(shape) - 1 if fortran else 0  # the growth axis
         row_shape = shape[: self._axis] + shape[self._axis + 1 :]
         self.row_shape: "tuple[int, ...]" = row_shape
-        self._row_bytes = _nbytes(row_shape, self.element, self.path)
-        end = data_offset + _nbytes(shape, self.element, self.path)
+        self._row_bytes = data_bytes(row_shape, self.element.itemsize, self.path)
+        end = data_offset + data_bytes(shape, self.element.itemsize, self.path)
         size = os.fstat(fd).st_size
         if size != end:
             raise NpyFormatError(
@@ -96,8 +97,8 @@ class Appender:
 
     def _write_rows(self, raw: "bytes") -> "int":
         try:
-            _reserve(self._fd, self._end, self._end + len(raw), False, self.path)
-            _write_at(self._fd, raw, self._end)
+            reserve(self._fd, self._end, self._end + len(raw), False, self.path)
+            write_at(self._fd, raw, self._end)
         except OSError:
             os.ftruncate(self._fd, self._end)  # the file as it was: a full disk leaves no partial row
             raise
@@ -150,10 +151,8 @@ class Appender:
         shape = self.shape
         if shape == self._shape:
             return
-        from ._header import format_header
-
         text = format_header(self.element.descr, self.fortran_order, shape, self.version)[0]
-        _write_at(self._fd, _fit_header(text, self.data_offset, self.path), 0)
+        write_at(self._fd, _fit_header(text, self.data_offset, self.path), 0)
         os.fsync(self._fd)
         self._shape = shape
 

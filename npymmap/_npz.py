@@ -11,7 +11,8 @@ import zipfile
 
 from ._array import NpyArray, Region, unmap
 from ._base import TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar
-from ._open import _array_in, _extra_flags
+from ._files import extra_flags
+from ._images import array_in
 
 if TYPE_CHECKING:
     import mmap
@@ -113,7 +114,7 @@ class NpzFile(Generic[ArrayT]):
         if end > self._archive.start_dir:
             raise NpyFormatError(f"member data runs into the central directory at byte {self._archive.start_dir}", where)
         with memoryview(self._map) as whole:
-            array = _array_in(whole[begin:end], where, "member", None, self.mode, self._max_header_size)
+            array = array_in(whole[begin:end], where, "member", None, self.mode, self._max_header_size)
         self._regions.append(array._region)
         if self.mode == "r+":
             self._written.append((info, begin, end))
@@ -126,8 +127,6 @@ class NpzFile(Generic[ArrayT]):
         """
         import errno
 
-        from ._open import open_buffer
-
         self._check_open()
         info = self._info(name)
         where = f"{self.path}::{info.filename}"
@@ -139,10 +138,7 @@ class NpzFile(Generic[ArrayT]):
                 raise  # the disk's fault; bz2 says "invalid data stream" as an OSError of no errno
             # zipfile and its decompressors (zlib.error, ...) on damaged data
             raise NpyFormatError(f"cannot read member: {error}", where) from None
-        try:
-            return open_buffer(raw, max_header_size=self._max_header_size)
-        except NpyError as error:
-            raise type(error)(error.reason, where) from None
+        return array_in(memoryview(raw), where, "member", None, "r", self._max_header_size)
 
     def flush(self) -> "None":
         """Write changed pages of the archive to disk (mode ``'r+'``); else nothing."""
@@ -232,7 +228,7 @@ def open_npz(path: "str", mode: "str", max_header_size: "int") -> "NpzFile[Any]"
     except Exception as error:  # zipfile raises many types on a damaged archive
         raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
     try:
-        fd = os.open(path, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | _extra_flags())
+        fd = os.open(path, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | extra_flags())
         try:
             mapping = mmap.mmap(fd, 0, access=access) if os.fstat(fd).st_size else None
         finally:

@@ -13,9 +13,10 @@ import os
 import struct
 
 from ._array import Region, WritableNpyArray
-from ._base import TYPE_CHECKING, ClosedError
+from ._base import TYPE_CHECKING, ClosedError, data_bytes, shape_tuple
+from ._elements import check_element
+from ._files import publish, reserve, temporary_beside, write_at
 from ._header import format_header
-from ._open import _check_element, _nbytes, _publish, _reserve, _shape_of, _temporary_beside, _write_at
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -39,7 +40,7 @@ class NpzWriter:
     def __init__(self, path: "str", overwrite: "bool") -> "None":
         self.path = path
         self._overwrite = overwrite
-        self._temporary, self._fd = _temporary_beside(path)
+        self._temporary, self._fd = temporary_beside(path)
         self._end = 0
         self._members: "list[tuple[bytes, int, int, int]]" = []  # name, header offset, data start, size
         self._regions: "list[Region]" = []
@@ -72,13 +73,13 @@ class NpzWriter:
 
         if self.closed:
             raise ClosedError(f"{self.path}: writer is closed")
-        _check_element(element)
-        shape = _shape_of(shape)
+        check_element(element)
+        shape = shape_tuple(shape)
         filename = f"{name}.npy".encode()
         if any(member[0] == filename for member in self._members):
             raise ValueError(f"the archive already has a member {name!r}")
         header, _ = format_header(element.descr, fortran_order, shape)
-        nbytes = _nbytes(shape, element, self.path)
+        nbytes = data_bytes(shape, element.itemsize, self.path)
         size = len(header) + nbytes
         start = self._end
         bare = _LOCAL.size + len(filename) + _ZIP64_EXTRA.size
@@ -86,8 +87,8 @@ class NpzWriter:
         local = _local_header(filename, 0, size, padding)
         data_start = start + len(local)
         try:
-            _write_at(self._fd, local + header, start)
-            _reserve(self._fd, data_start + len(header), data_start + size, sparse, self.path)
+            write_at(self._fd, local + header, start)
+            reserve(self._fd, data_start + len(header), data_start + size, sparse, self.path)
         except OSError:
             os.ftruncate(self._fd, start)  # the archive as it was: no room for this member
             raise
@@ -120,7 +121,7 @@ class NpzWriter:
                 region.close()
             self._finish()
             os.fsync(self._fd)
-            _publish(self._temporary, self.path, self._overwrite)
+            publish(self._temporary, self.path, self._overwrite)
         except BaseException:
             self._discard()
             raise
@@ -155,7 +156,7 @@ class NpzWriter:
                 chunk = os.read(self._fd, min(1 << 24, size - position))
                 crc = zlib.crc32(chunk, crc)
                 position += len(chunk)
-            _write_at(self._fd, crc.to_bytes(4, "little"), header_offset + 14)
+            write_at(self._fd, crc.to_bytes(4, "little"), header_offset + 14)
             extra = struct.pack("<HHQQQ", 1, 24, size, size, header_offset)
             directory.append(
                 _CENTRAL.pack(
@@ -171,7 +172,7 @@ class NpzWriter:
         zip64_end = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(central), start)
         locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, start + len(central), 1)
         end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, min(count, 0xFFFF), min(count, 0xFFFF), 0xFFFFFFFF, 0xFFFFFFFF, 0)
-        _write_at(self._fd, central + zip64_end + locator + end, start)
+        write_at(self._fd, central + zip64_end + locator + end, start)
 
     def __enter__(self) -> "Self":
         return self
@@ -190,8 +191,3 @@ def _local_header(filename: "bytes", crc: "int", size: "int", padding: "int") ->
         + filename
         + extra
     )
-
-
-def create_npz(path: "str", overwrite: "bool") -> "NpzWriter":
-    """See :func:`npymmap.create_npz`."""
-    return NpzWriter(path, overwrite)

@@ -1,11 +1,16 @@
-"""Opening and creating ``.npy`` files: modes, validation before mapping, atomic creation."""
+"""The public functions that open and create files: modes, validation before mapping, atomic
+creation. Loaded on the first use of one of their names (PEP 562, in ``__init__``)."""
 
 import builtins
+import mmap
+import os
 
 from ._array import NpyArray, Region, WritableNpyArray
-from ._elements import Element, lookup
-from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, DtypeMismatchError, Header, NpyError, NpyFormatError
-from ._base import TYPE_CHECKING, overload
+from ._base import TYPE_CHECKING, Header, NpyFormatError, data_bytes, overload, shape_tuple
+from ._elements import check_element, element_of
+from ._files import extra_flags, publish, reserve, temporary_beside, write_at
+from ._header import format_header, read_fields, read_header_from
+from ._images import array_in
 
 if TYPE_CHECKING:
     from typing import Any, Literal, TypeVar, Union
@@ -18,74 +23,20 @@ if TYPE_CHECKING:
     from ._npz_writer import NpzWriter
 
     from ._base import Descr
+    from ._elements import Element
 
     StrPath = Union[str, "os.PathLike[str]"]
     WritableMode = Literal["r+", "c"]
 
-if TYPE_CHECKING:
-    import mmap
-    import os
-
-# os, mmap and the header parser are imported on first use, so that ``import npymmap`` stays cheap.
-if TYPE_CHECKING:
-    from ._header import format_header, read_fields, read_header_from
-else:
-
-    def _load_header():
-        """Import the header module and put its functions in place of these stand-ins."""
-        global format_header, read_fields, read_header_from
-        from ._header import format_header, read_fields, read_header_from
-
-    def read_header_from(*arguments, **options):
-        _load_header()
-        return read_header_from(*arguments, **options)
-
-    def format_header(*arguments, **options):
-        _load_header()
-        return format_header(*arguments, **options)
-
-    def read_fields(*arguments, **options):
-        _load_header()
-        return read_fields(*arguments, **options)
-
-
-_MODES: "dict[str, tuple[int, int, type[NpyArray[Any]]]]" = {}
-
-
-def _mode(mode: "str") -> "tuple[int, int, type[NpyArray[Any]]]":
-    """``(os.open flags, mmap access, array class)`` for an ``open`` mode; ``ValueError`` if unknown.
-
-    The first call imports :mod:`os` and :mod:`mmap` into this module's globals, where
-    :func:`open` finds them without an import statement of its own.
-    """
-    if not _MODES:
-        global mmap, os
-        import mmap
-        import os
-
-        _MODES["r"] = (os.O_RDONLY | _extra_flags(), mmap.ACCESS_READ, NpyArray)
-        _MODES["r+"] = (os.O_RDWR | _extra_flags(), mmap.ACCESS_WRITE, WritableNpyArray)
-        _MODES["c"] = (os.O_RDONLY | _extra_flags(), mmap.ACCESS_COPY, WritableNpyArray)
-    if mode not in _MODES:
-        raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
-    return _MODES[mode]
-
-
-def _extra_flags() -> "int":
-    """``os.open`` flags for binary mode, not inherited by child processes."""
-    import os
-
-    return getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-def _check_element(element: "object") -> "None":
-    if not isinstance(element, Element):
-        raise TypeError(f"element must be an npymmap element such as npymmap.float64, not {element!r:.60}")
+# ``open`` mode: (os.open flags, mmap access, array class)
+_MODES: "dict[str, tuple[int, int, type[NpyArray[Any]]]]" = {
+    "r": (os.O_RDONLY | extra_flags(), mmap.ACCESS_READ, NpyArray),
+    "r+": (os.O_RDWR | extra_flags(), mmap.ACCESS_WRITE, WritableNpyArray),
+    "c": (os.O_RDONLY | extra_flags(), mmap.ACCESS_COPY, WritableNpyArray),
+}
 
 
 def _name(path: "StrPath") -> "str":
-    import os
-
     name = os.fspath(path)
     if not isinstance(name, str):
         raise TypeError(f"path must be a str or os.PathLike[str], not {type(name).__name__}")
@@ -101,15 +52,6 @@ def read_header(path: "StrPath", *, max_header_size: "int" = 10000) -> "Header":
     name = _name(path)
     with builtins.open(name, "rb") as file:
         return read_header_from(file.read, name, max_header_size)
-
-
-def _nbytes(shape: "tuple[int, ...]", element: "Element[Any]", name: "str | None") -> "int":
-    nbytes = element.itemsize
-    for n in shape:
-        nbytes *= n
-    if nbytes > MAX_DATA_BYTES:
-        raise NpyFormatError(f"shape {shape} holds {nbytes} bytes, more than any file can", name)
-    return nbytes
 
 
 @overload
@@ -149,15 +91,18 @@ def open(
     Raises :class:`NpyFormatError` for a malformed file, :class:`UnsupportedDtypeError` for a
     dtype npymmap cannot map, ``OSError`` when the file cannot be opened or mapped.
     """
-    flags, access, cls = _MODES.get(mode) or _mode(mode)
+    chosen = _MODES.get(mode)
+    if chosen is None:
+        raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
+    flags, access, cls = chosen
     if element is not None:
-        _check_element(element)
+        check_element(element)
     name = path if isinstance(path, str) else _name(path)
     fd = os.open(name, flags)
     try:
         descr, shape, fortran_order, data_offset = _stable_header(fd, name, max_header_size)
-        file_element = _element_of(descr, element, name)
-        nbytes = _nbytes(shape, file_element, name)
+        file_element = element_of(descr, element, name)
+        nbytes = data_bytes(shape, file_element.itemsize, name)
         end = data_offset + nbytes
         mapping = None
         if nbytes:
@@ -209,19 +154,6 @@ def _truncated(fd: "int", shape: "tuple[int, ...]", end: "int", name: "str") -> 
     )
 
 
-def _element_of(descr: "Descr", element: "Element[Any] | None", name: "str") -> "Element[Any]":
-    """The element of a header's descr, checked against the one the caller asked for."""
-    try:
-        found = lookup(descr)
-    except NpyError as error:
-        raise type(error)(error.reason, name) from None
-    if element is None:
-        return found
-    if not element.accepts(found):
-        raise DtypeMismatchError(f"file holds {found.descr} ({found.name}), not {element.descr}", name)
-    return element if element.name == "record" else found  # record(MyStruct): items are the user's class
-
-
 @overload
 def open_buffer(
     buffer: "Buffer", element: "Element[T]", *, mode: 'Literal["r"]' = ..., max_header_size: "int" = ...
@@ -253,7 +185,7 @@ def open_buffer(
     if mode not in ("r", "r+"):
         raise ValueError(f"mode must be 'r' or 'r+' for a buffer, got {mode!r}")
     if element is not None:
-        _check_element(element)
+        check_element(element)
     name = "<buffer>"
     view = memoryview(buffer)
     if not view.c_contiguous:
@@ -261,35 +193,7 @@ def open_buffer(
     view = view.cast("B") if view.format != "B" or view.ndim != 1 else view
     if mode == "r+" and view.readonly:
         raise TypeError("mode 'r+' needs a writable buffer (bytearray, mmap, shared memory, ...)")
-    return _array_in(view, "<buffer>", "buffer", element, mode, max_header_size)
-
-
-def _array_in(
-    view: "memoryview", name: "str", noun: "str", element: "Element[Any] | None", mode: "str", max_header_size: "int"
-) -> "NpyArray[Any]":
-    """The array whose ``.npy`` image is ``view`` (1-d bytes): the header parsed from it, the data
-    a zero-copy slice of it, writable when ``mode`` is not ``'r'``. ``name`` is the path errors
-    give, ``noun`` what the image is (``'buffer'``, ``'member'``)."""
-    position = 0
-
-    def read(count: "int") -> "bytes":
-        nonlocal position
-        chunk = view[position : position + count].tobytes()
-        position += len(chunk)
-        return chunk
-
-    descr, shape, fortran_order, _, data_offset = read_fields(read, name, max_header_size)
-    found = _element_of(descr, element, name)
-    nbytes = _nbytes(shape, found, name)
-    if len(view) < data_offset + nbytes:
-        raise NpyFormatError(
-            f"{noun} is truncated: the header's shape {shape} needs {data_offset + nbytes} bytes, the {noun} has {len(view)}",
-            name,
-        )
-    data = view[data_offset : data_offset + nbytes]
-    region = Region(data.toreadonly() if mode == "r" else data, found, name)
-    cls = NpyArray if mode == "r" else WritableNpyArray
-    return cls._root(region, shape, fortran_order, mode)
+    return array_in(view, "<buffer>", "buffer", element, mode, max_header_size)
 
 
 @overload
@@ -386,24 +290,22 @@ def create(
     ``ValueError`` for a bad shape or version, ``OSError`` for OS failures (the temporary file is
     removed). O(header) time where the file system reserves without writing.
     """
-    shape = _shape_of(shape)
+    shape = shape_tuple(shape)
     if type(fortran_order) is not bool:
         raise ValueError(f"fortran_order must be a bool, got {fortran_order!r}")
-    _check_element(element)
-    import mmap
-    import os
+    check_element(element)
 
     name = _name(path)
     header, version = format_header(element.descr, fortran_order, shape, version)
-    nbytes = _nbytes(shape, element, name)
-    temporary, fd = _temporary_beside(name)
+    nbytes = data_bytes(shape, element.itemsize, name)
+    temporary, fd = temporary_beside(name)
     region = None
     try:
-        _write_at(fd, header, 0)
-        _reserve(fd, len(header), len(header) + nbytes, sparse, name)
+        write_at(fd, header, 0)
+        reserve(fd, len(header), len(header) + nbytes, sparse, name)
         mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
         region = _region(mapping, len(header), nbytes, element, name, fd, True)
-        _publish(temporary, name, overwrite)
+        publish(temporary, name, overwrite)
     except BaseException:
         if region is None:
             os.close(fd)
@@ -415,95 +317,3 @@ def create(
     return WritableNpyArray._root(region, shape, fortran_order, "w+")
 
 
-def _shape_of(shape: "int | tuple[int, ...]") -> "tuple[int, ...]":
-    """``shape`` as a tuple of non-negative ints (an int is a 1-d shape); ``ValueError`` for
-    anything else or more than 64 dimensions."""
-    if isinstance(shape, int) and not isinstance(shape, bool):
-        shape = (shape,)
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
-        raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
-    if len(shape) > MAX_DIMENSIONS:
-        raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
-    return shape
-
-
-def _temporary_beside(name: "str") -> "tuple[str, int]":
-    """A new file, opened for writing, under a temporary name in ``name``'s folder (so it can be
-    linked or renamed into place atomically); its path and descriptor."""
-    import os
-
-    folder, base = os.path.split(os.path.abspath(name))
-    temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        return temporary, os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | _extra_flags(), 0o666)
-    except OSError as error:
-        error.filename = name  # the folder's fault, named by the file asked for
-        raise
-
-
-def _reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") -> "None":
-    """Make the file ``end`` bytes long, with the blocks from ``start`` on reserved on disk unless
-    ``sparse``: a full disk is then an ``OSError`` (ENOSPC) here, not a SIGBUS at the first store
-    into a map of the file.
-
-    ``os.posix_fallocate`` reserves without writing, in O(1), on file systems that allocate so
-    (ext4, XFS, btrfs, tmpfs); glibc emulates it elsewhere by writing a byte per block. Where the
-    platform has no ``posix_fallocate`` (macOS, Windows) or the file system refuses it, the file
-    is extended sparsely, as NumPy's ``open_memmap`` does, with a ``RuntimeWarning`` saying so.
-    """
-    import os
-
-    if not sparse and end > start:
-        allocate = getattr(os, "posix_fallocate", None)
-        try:
-            if allocate is not None:
-                failed = allocate(fd, start, end - start)  # PyPy 3.9 returns the errno instead of raising
-                if failed:
-                    raise OSError(failed, os.strerror(failed))
-                return
-            reason = "this platform has no posix_fallocate"
-        except OSError as error:
-            import errno
-
-            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
-                error.filename = name
-                raise
-            reason = f"the file system cannot allocate ({os.strerror(error.errno)})"
-        import warnings
-
-        warnings.warn(
-            f"{name}: {reason}; the file is sparse, and a full disk will end the process (SIGBUS) at a store",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-    os.ftruncate(fd, end)
-
-
-def _write_at(fd: "int", data: "bytes", offset: "int") -> "None":
-    """Write all of ``data`` at byte ``offset`` of the file (lseek and write: portable)."""
-    import os
-
-    written = 0
-    while written < len(data):
-        os.lseek(fd, offset + written, os.SEEK_SET)
-        written += os.write(fd, data[written:])
-
-
-def _publish(temporary: "str", name: "str", overwrite: "bool") -> "None":
-    """Give the finished temporary file its name: replace, or link so an existing file wins."""
-    import os
-
-    if overwrite:
-        os.replace(temporary, name)
-        return
-    try:
-        os.link(temporary, name)
-    except FileExistsError:
-        raise FileExistsError(17, "file exists; pass overwrite=True to replace it", name) from None
-    except OSError:
-        # A file system without hard links: check, then rename (not atomic against a racing writer).
-        if os.path.lexists(name):
-            raise FileExistsError(17, "file exists; pass overwrite=True to replace it", name) from None
-        os.rename(temporary, name)
-        return
-    os.unlink(temporary)

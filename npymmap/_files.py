@@ -1,0 +1,84 @@
+"""The files npymmap makes and grows: descriptors, temporary files beside their target,
+publishing by link or rename, positioned writes, and reserving disk space before a map needs it.
+Loaded with the functions that open files, never by ``import npymmap``."""
+
+import os
+
+
+def extra_flags() -> "int":
+    """``os.open`` flags for binary mode, not inherited by child processes."""
+    return getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def temporary_beside(name: "str") -> "tuple[str, int]":
+    """A new file, opened for writing, under a temporary name in ``name``'s folder (so it can be
+    linked or renamed into place atomically); its path and descriptor."""
+    folder, base = os.path.split(os.path.abspath(name))
+    temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        return temporary, os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | extra_flags(), 0o666)
+    except OSError as error:
+        error.filename = name  # the folder's fault, named by the file asked for
+        raise
+
+
+def reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") -> "None":
+    """Make the file ``end`` bytes long, with the blocks from ``start`` on reserved on disk unless
+    ``sparse``: a full disk is then an ``OSError`` (ENOSPC) here, not a SIGBUS at the first store
+    into a map of the file.
+
+    ``os.posix_fallocate`` reserves without writing, in O(1), on file systems that allocate so
+    (ext4, XFS, btrfs, tmpfs); glibc emulates it elsewhere by writing a byte per block. Where the
+    platform has no ``posix_fallocate`` (macOS, Windows) or the file system refuses it, the file
+    is extended sparsely, as NumPy's ``open_memmap`` does, with a ``RuntimeWarning`` saying so.
+    """
+    if not sparse and end > start:
+        allocate = getattr(os, "posix_fallocate", None)
+        try:
+            if allocate is not None:
+                failed = allocate(fd, start, end - start)  # PyPy 3.9 returns the errno instead of raising
+                if failed:
+                    raise OSError(failed, os.strerror(failed))
+                return
+            reason = "this platform has no posix_fallocate"
+        except OSError as error:
+            import errno
+
+            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                error.filename = name
+                raise
+            reason = f"the file system cannot allocate ({os.strerror(error.errno)})"
+        import warnings
+
+        warnings.warn(
+            f"{name}: {reason}; the file is sparse, and a full disk will end the process (SIGBUS) at a store",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    os.ftruncate(fd, end)
+
+
+def write_at(fd: "int", data: "bytes", offset: "int") -> "None":
+    """Write all of ``data`` at byte ``offset`` of the file (lseek and write: portable)."""
+    written = 0
+    while written < len(data):
+        os.lseek(fd, offset + written, os.SEEK_SET)
+        written += os.write(fd, data[written:])
+
+
+def publish(temporary: "str", name: "str", overwrite: "bool") -> "None":
+    """Give the finished temporary file its name: replace, or link so an existing file wins."""
+    if overwrite:
+        os.replace(temporary, name)
+        return
+    try:
+        os.link(temporary, name)
+    except FileExistsError:
+        raise FileExistsError(17, "file exists; pass overwrite=True to replace it", name) from None
+    except OSError:
+        # A file system without hard links: check, then rename (not atomic against a racing writer).
+        if os.path.lexists(name):
+            raise FileExistsError(17, "file exists; pass overwrite=True to replace it", name) from None
+        os.rename(temporary, name)
+        return
+    os.unlink(temporary)
