@@ -6,18 +6,12 @@ of the same memory. When the window is C-contiguous and the item format is nativ
 memoryview does the indexing and ``tolist`` in C; every other case goes through the element's
 ``struct`` reader with the same results.
 
-A :class:`Region` owns the memory: the ``mmap``, the file descriptor kept for ``fsync`` in writable
-modes, and every memoryview made of the map. Closing it releases those memoryviews and detaches
-every array made from it, so a closed array raises ``ValueError`` instead of touching unmapped
-memory, and ``mmap.close()`` never meets a live export of ours. If the user still holds an export
-of their own (a ctypes array, say), the map stays alive until that object goes and is then
-unmapped.
+The memory under an array, and its closing, are a :class:`Region`'s (``_region.py``).
 """
 
-import _weakref
-
-from ._base import PYPY, TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar, overload
+from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, TypeVar, overload
 from ._elements import NATIVE_ORDER, UNSIGNED_FORMATS, cast, lookup
+from ._region import Region
 
 if TYPE_CHECKING:
     import ctypes
@@ -62,191 +56,6 @@ _FORMAT_KINDS = {
 }  # fmt: skip
 
 
-# ---------------------------------------------------------------------------------------------
-# The memory under arrays and its lifetime
-
-class _Closed:
-    """Stands in for the memory of a closed region: any use raises :class:`ClosedError`."""
-
-    __slots__ = ("path",)
-
-    def __init__(self, path: "str | None") -> None:
-        self.path = path
-
-    def error(self) -> "ClosedError":
-        return ClosedError(f"{self.path}: array is closed" if self.path else "array is closed")
-
-    def __getitem__(self, key: "object") -> "Any":
-        raise self.error()
-
-    def __setitem__(self, key: "object", value: "object") -> "None":
-        raise self.error()
-
-    def __call__(self, *arguments: "object") -> "Any":
-        raise self.error()
-
-    def __getattr__(self, name: "str") -> "Any":
-        raise self.error()
-
-
-class Region:
-    """Bytes of array data, the objects keeping them alive, and the views made of them.
-
-    ``data`` is a byte memoryview of the data alone (header excluded), writable when the mode is.
-    ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``. No ``__slots__``: the
-    class holds the defaults, so making a region sets only what differs (opening is a hot path).
-    """
-
-    closed = False
-    exported = False  # memory handed to the caller (.data, as_ctypes, __array_interface__)
-    root_view: "memoryview | None" = None  # the root array's items, held for the region's life
-    _views: "list[Any] | tuple[()]" = ()  # weak references to the other memoryviews made of data
-    _map: "mmap.mmap | None" = None
-    _fd: "int | None" = None  # kept for fsync in writable modes
-
-    def __init__(
-        self,
-        data: "memoryview",
-        element: "Element[Any]",
-        path: "str | None",
-        mapping: "mmap.mmap | None" = None,
-        fd: "int | None" = None,
-    ) -> "None":
-        self.data = data
-        self.element = element
-        self.path = path
-        if mapping is not None:
-            self._map = mapping
-        if fd is not None:
-            import os
-
-            self._fd = fd
-            self._close_fd = os.close  # kept so that __del__ at interpreter exit imports nothing
-
-    def get(self, position: "int") -> "Any":
-        """The value of item ``position``. (This first call binds the element's reader.)"""
-        self.check_open()
-        self.get = self.element.reader(self._flat(), self.path)  # type: ignore[method-assign, assignment]
-        if PYPY and self.element.name == "record" and not self.data.readonly:
-            self.exported = True  # items are live ctypes views of the map, which PyPy would unmap under them
-        return self.get(position)
-
-    def set(self, position: "int", value: "Any") -> "None":
-        """Store ``value`` as item ``position``. (This first call binds the element's writer.)"""
-        self.check_open()
-        self.set = _read_only_set if self.data.readonly else self.element.writer(self._flat())  # type: ignore[method-assign, assignment]
-        self.set(position, value)
-
-    def _flat(self) -> "memoryview":
-        """The view the element's reader and writer work on, tracked for release on close."""
-        flat = self.element.flat(self.data)
-        if flat is not self.data:
-            self.track(flat)
-        return flat
-
-    def track(self, view: "memoryview") -> "None":
-        """Remember a memoryview made of this region, to release it on close.
-
-        Amortised O(1): dead references are pruned each time the list reaches a power of two.
-        """
-        views = self._views or []
-        views.append(_weakref.ref(view))
-        self._views = views
-        count = len(views)
-        if count >= 64 and not count & (count - 1):
-            views[:] = [ref for ref in views if ref() is not None]
-
-    def check_file(self) -> "None":
-        """Raise :class:`NpyFormatError` when the mapped file is now shorter than the map.
-
-        One ``fstat`` of the mapped file itself (not of whatever now has its name).
-        """
-        self.check_open()
-        mapping = self._map
-        if mapping is not None:
-            try:
-                size, needed = mapping.size(), len(mapping)
-            except (ValueError, OSError):  # closed meanwhile
-                self.closed_instead()
-                raise
-            if size < needed:
-                raise NpyFormatError(
-                    f"file shrank to {size} bytes while mapped; reading past its end would crash "
-                    f"the process (SIGBUS); the map needs {needed} bytes",
-                    self.path,
-                )
-
-    def check_open(self) -> "None":
-        """Raise :class:`ClosedError` when the region has been closed."""
-        if self.closed:
-            raise _Closed(self.path).error()
-
-    def closed_instead(self) -> "None":
-        """For an operation that failed: raise :class:`ClosedError` in place of its error when the
-        region has been closed meanwhile (by ``close()`` in another thread, which releases the
-        memoryviews, unmaps and closes the file under it); else return, for the caller to
-        re-raise its own error. Every public operation goes through this, so one racing
-        ``close()`` either completes or raises :class:`ClosedError`."""
-        if self.closed:
-            raise _Closed(self.path).error() from None
-
-    def flush(self) -> "None":
-        """Write changed pages to the file and ``fsync`` it (``r+`` and ``create``); else nothing."""
-        self.check_open()
-        fd, mapping = self._fd, self._map
-        if fd is not None:
-            import os
-
-            try:
-                if mapping is not None:
-                    mapping.flush()
-                os.fsync(fd)
-            except (ValueError, OSError):  # closed meanwhile
-                self.closed_instead()
-                raise
-
-    def discard(self) -> "None":
-        """Close without flushing (for a region whose file is being thrown away); never raises."""
-        fd, self._fd = self._fd, None
-        self.close()
-        if fd is not None:
-            self._close_fd(fd)
-
-    def close(self) -> "None":
-        """Flush, release every view, unmap and close the file. Idempotent."""
-        if self.closed:
-            return
-        try:
-            if self._fd is not None:
-                self.flush()
-        finally:
-            self.closed = True
-            views = [ref() for ref in self._views[::-1]] if self._views else []
-            views += self.root_view, self.data
-            self.get = self.set = self.data = _Closed(self.path)  # type: ignore[assignment]
-            self._views = ()
-            self.root_view = None
-            for view in views:
-                if view is not None:
-                    try:
-                        view.release()
-                    except BufferError:
-                        pass  # exported to the user's own object; the map outlives it
-            if self._map is not None:
-                unmap(self._map, self.exported)
-                self._map = None
-            if self._fd is not None:
-                self._close_fd(self._fd)
-                self._fd = None
-
-    def __del__(self) -> "None":
-        if self._fd is not None:
-            try:
-                self._close_fd(self._fd)
-            except OSError:
-                pass
-
-
 def _items_at(region: "Region", positions: "range") -> "Iterator[Any]":
     """The values of the items at ``positions``, read as the iteration goes (``iter(a)``)."""
     try:
@@ -254,23 +63,6 @@ def _items_at(region: "Region", positions: "range") -> "Iterator[Any]":
     except Exception:
         region.closed_instead()
         raise
-
-
-def unmap(mapping: "mmap.mmap", exported: "bool") -> "None":
-    """Close ``mapping`` unless an export of the user's own still needs it. CPython refuses with
-    ``BufferError`` while one lives, and the map then goes with the last of them; PyPy's
-    ``mmap.close()`` unmaps regardless, so there a map whose memory was handed out (``exported``)
-    is left to the garbage collector."""
-    if PYPY and exported:
-        return
-    try:
-        mapping.close()
-    except BufferError:
-        pass  # still exported to the user's own object; unmapped when that goes
-
-
-def _read_only_set(position: "int", value: "Any") -> "None":
-    raise TypeError("array is read-only")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -693,7 +485,7 @@ class NpyArray(Generic[ItemT]):
         strided window's run by run, and only the window's own items are read."""
         values = self._tolist()
         if self._region.closed:  # closed in another thread meanwhile: PyPy reads released views as empty
-            raise _Closed(self._region.path).error()
+            self._region.check_open()
         return values
 
     def _tolist(self) -> "Any":
@@ -798,7 +590,7 @@ class NpyArray(Generic[ItemT]):
         ``tobytes()``. O(nbytes); a single copy when the view is C-contiguous."""
         raw = self._tobytes()
         if self._region.closed:  # closed in another thread meanwhile: PyPy reads released views as empty
-            raise _Closed(self._region.path).error()
+            self._region.check_open()
         return raw
 
     def _tobytes(self) -> "bytes":

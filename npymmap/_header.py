@@ -1,11 +1,32 @@
-"""The ``.npy`` header: magic string, version, length field and the literal dict.
+"""The ``.npy`` header: the format, its strict reader and its exact writer.
 
-Reading never evaluates anything: :func:`parse_literal` accepts only the small grammar NumPy's
+The format, as NumPy's ``numpy/lib/format.py`` documents it:
+
+- The first 6 bytes are the magic string ``b"\\x93NUMPY"``.
+- The next 2 bytes are the major and minor version, ``\\x01\\x00`` for 1.0.
+- Version 1.0: the next 2 bytes are a little-endian unsigned short, ``HEADER_LEN``. Version 2.0:
+  a little-endian unsigned int of 4 bytes, for headers of 64 KiB and more. Version 3.0: as 2.0,
+  the header encoded in UTF-8 instead of latin-1 (for field names outside latin-1).
+- The next ``HEADER_LEN`` bytes are the header: the ``repr`` of a Python dict literal with
+  exactly the keys ``"descr"`` (the dtype as ``numpy.lib.format.dtype_to_descr`` gives it: a str
+  such as ``'<f8'``, or a list of fields for records), ``"fortran_order"`` (a bool: the data is
+  in Fortran order) and ``"shape"`` (a tuple of ints), then spaces and a final ``"\\n"``. The
+  total of magic, version, length field and header is a multiple of 64 (``ARRAY_ALIGN``), so the
+  data is aligned; NumPy writes the keys sorted, a trailing ``", "`` before ``"}"``, and
+  ``GROWTH_AXIS_MAX_DIGITS`` (21) spare spaces minus the digits of the growth axis (axis 0, or the
+  last in Fortran order), so the shape can be rewritten in place as the file grows.
+- The data follows: ``prod(shape) * itemsize`` bytes, in C or Fortran order.
+
+NumPy reads the header with ``ast.literal_eval`` (after a filter for Python 2 headers in versions
+1.0 and 2.0) and refuses headers over 10,000 characters unless told otherwise.
+
+Reading here never evaluates anything: :func:`parse_literal` accepts only the small grammar NumPy's
 writers produce (a dict with str keys whose values are str, int, bool, tuple, list or dict, with
 optional trailing commas) and refuses the rest with a message naming the offending position.
 Headers of versions 1.0 and 2.0 may also hold what NumPy reads after its Python 2 filter: ``L``
-suffixes on integers and a last line of blanks without a line end (JavaScript's npyjs wrote one). Writing produces the exact bytes ``numpy.lib.format`` writes, including the
-spare spaces that let the growth axis be rewritten in place and the padding to 64 bytes.
+suffixes on integers and a last line of blanks without a line end (JavaScript's npyjs wrote
+one). Writing produces the exact bytes ``numpy.lib.format`` writes, including the spare spaces
+and the padding to 64 bytes.
 """
 
 from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, TYPE_CHECKING, Header, NpyFormatError

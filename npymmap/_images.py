@@ -1,7 +1,8 @@
 """An array over the ``.npy`` image held in a buffer (``open_buffer``, ``.npz`` members): the header
 parsed from the bytes, the data a zero-copy slice of them."""
 
-from ._array import NpyArray, Region, WritableNpyArray
+from ._array import NpyArray, WritableNpyArray
+from ._region import Region
 from ._base import TYPE_CHECKING, NpyFormatError, data_bytes
 from ._elements import element_of
 from ._header import read_fields

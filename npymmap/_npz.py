@@ -9,7 +9,8 @@ may differ in length from the central directory's, so that header is read from t
 import _thread
 import zipfile
 
-from ._array import NpyArray, Region, unmap
+from ._array import NpyArray
+from ._region import Region, unmap
 from ._base import TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar
 from ._files import extra_flags
 from ._images import array_in

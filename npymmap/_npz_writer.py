@@ -12,7 +12,8 @@ import _thread
 import os
 import struct
 
-from ._array import Region, WritableNpyArray
+from ._array import WritableNpyArray
+from ._region import Region
 from ._base import TYPE_CHECKING, ClosedError, data_bytes, shape_tuple
 from ._elements import check_element
 from ._files import publish, reserve, temporary_beside, write_at

@@ -5,7 +5,8 @@ import builtins
 import mmap
 import os
 
-from ._array import NpyArray, Region, WritableNpyArray
+from ._array import NpyArray, WritableNpyArray
+from ._region import Region
 from ._base import TYPE_CHECKING, Header, NpyFormatError, data_bytes, overload, shape_tuple
 from ._elements import check_element, element_of
 from ._files import extra_flags, publish, reserve, temporary_beside, write_at

@@ -69,7 +69,7 @@ except AttributeError as error:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "['npymmap._base', 'npymmap._elements']",
-        "['npymmap._array', 'npymmap._base', 'npymmap._elements', 'npymmap._files', 'npymmap._header', 'npymmap._images', 'npymmap._open']",
+        "['npymmap._array', 'npymmap._base', 'npymmap._elements', 'npymmap._files', 'npymmap._header', 'npymmap._images', 'npymmap._open', 'npymmap._region']",
         "module 'npymmap' has no attribute 'no_such_name'",
     ]
 
