@@ -65,9 +65,10 @@ def _entries(path: "str") -> "list[dict[str, Any]]":
 
     from . import NpyFormatError, lookup
     from ._header import read_header_from
+    from ._zip import FILE_HEADER_SIGNATURE
 
     with open_file(path, "rb") as file:
-        is_zip = file.read(4) == b"PK\x03\x04"
+        is_zip = file.read(4) == FILE_HEADER_SIGNATURE
     members: "list[tuple[str | None, Header, int]]" = []
     if not is_zip:
         members.append((None, read_header(path), os.path.getsize(path)))

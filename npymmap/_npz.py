@@ -14,6 +14,18 @@ from ._region import Region, unmap
 from ._base import TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar
 from ._files import extra_flags
 from ._images import array_in
+from ._zip import (
+    CENTRAL_DIR,
+    CENTRAL_DIR_CRC,
+    CENTRAL_DIR_LENGTHS,
+    CENTRAL_DIR_LENGTHS_AT,
+    CENTRAL_DIR_SIGNATURE,
+    DATA_DESCRIPTOR_SIGNATURE,
+    FILE_HEADER,
+    FILE_HEADER_CRC,
+    FILE_HEADER_NAME_LENGTH,
+    FILE_HEADER_SIGNATURE,
+)
 
 if TYPE_CHECKING:
     import mmap
@@ -23,7 +35,6 @@ if TYPE_CHECKING:
 
 ArrayT = TypeVar("ArrayT", bound="NpyArray[Any]")
 
-_LOCAL_HEADER = b"PK\x03\x04"
 
 
 class NpzFile(Generic[ArrayT]):
@@ -105,10 +116,11 @@ class NpzFile(Generic[ArrayT]):
             raise NpyFormatError("member data lies outside the archive", where)
         size = len(self._map)
         start = info.header_offset
-        local = self._map[start : start + 30]
-        if len(local) < 30 or local[:4] != _LOCAL_HEADER:
+        local = self._map[start : start + FILE_HEADER.size]
+        if len(local) < FILE_HEADER.size or local[:4] != FILE_HEADER_SIGNATURE:
             raise NpyFormatError(f"no local file header at byte {start}", where)
-        begin = start + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        fields = FILE_HEADER.unpack(local)
+        begin = start + FILE_HEADER.size + fields[FILE_HEADER_NAME_LENGTH] + fields[FILE_HEADER_NAME_LENGTH + 1]
         end = begin + info.file_size
         if end > size:
             raise NpyFormatError(f"member data ends at byte {end}, past the archive's {size}", where)
@@ -160,12 +172,13 @@ class NpzFile(Generic[ArrayT]):
         records = _central_records(mapping, self._archive)
         for info, begin, end in self._written:
             crc = zlib.crc32(memoryview(mapping)[begin:end]).to_bytes(4, "little")
-            mapping[info.header_offset + 14 : info.header_offset + 18] = crc
+            at = info.header_offset + FILE_HEADER_CRC
+            mapping[at : at + 4] = crc
             if info.flag_bits & 0x08:  # a data descriptor after the data, signature optional
-                at = end + 4 if mapping[end : end + 4] == b"PK\x07\x08" else end
+                at = end + 4 if mapping[end : end + 4] == DATA_DESCRIPTOR_SIGNATURE else end
                 mapping[at : at + 4] = crc
-            record = records[id(info)]
-            mapping[record + 16 : record + 20] = crc
+            at = records[id(info)] + CENTRAL_DIR_CRC
+            mapping[at : at + 4] = crc
 
     def close(self) -> "None":
         """Flush, close every member array, unmap the archive. Idempotent, from any thread."""
@@ -203,11 +216,10 @@ def _central_records(mapping: "mmap.mmap", archive: "zipfile.ZipFile") -> "dict[
     offsets = {}
     position = archive.start_dir
     for info in archive.infolist():
-        if mapping[position : position + 4] != b"PK\x01\x02":
+        if mapping[position : position + 4] != CENTRAL_DIR_SIGNATURE or position + CENTRAL_DIR.size > len(mapping):
             raise NpyFormatError(f"central directory record of {info.filename} not where expected", archive.filename)
         offsets[id(info)] = position
-        lengths = mapping[position + 28 : position + 34]
-        position += 46 + sum(int.from_bytes(lengths[k : k + 2], "little") for k in (0, 2, 4))
+        position += CENTRAL_DIR.size + sum(CENTRAL_DIR_LENGTHS.unpack_from(mapping, position + CENTRAL_DIR_LENGTHS_AT))
     return offsets
 
 

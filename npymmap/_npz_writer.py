@@ -18,6 +18,16 @@ from ._base import TYPE_CHECKING, ClosedError, data_bytes, shape_tuple
 from ._elements import check_element
 from ._files import publish, reserve, temporary_beside, write_at
 from ._header import format_header
+from ._zip import (
+    CENTRAL_DIR,
+    CENTRAL_DIR_SIGNATURE,
+    END_SIGNATURE,
+    FILE_HEADER,
+    FILE_HEADER_CRC,
+    FILE_HEADER_SIGNATURE,
+    ZIP64_END_SIGNATURE,
+    ZIP64_LOCATOR_SIGNATURE,
+)
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -30,8 +40,6 @@ if TYPE_CHECKING:
 
 _ALIGN = 64
 _ZIP64_EXTRA = struct.Struct("<HHQQ")  # id 1, size 16: uncompressed and compressed sizes
-_LOCAL = struct.Struct("<4sHHHHHIIIHH")
-_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _PADDING_ID = 0x4E50  # "NP": an extra field zip readers skip, holding the alignment padding
 
 
@@ -83,7 +91,7 @@ class NpzWriter:
         nbytes = data_bytes(shape, element.itemsize, self.path)
         size = len(header) + nbytes
         start = self._end
-        bare = _LOCAL.size + len(filename) + _ZIP64_EXTRA.size
+        bare = FILE_HEADER.size + len(filename) + _ZIP64_EXTRA.size
         padding = -(start + bare + 4) % _ALIGN + 4  # a padding field is at least its 4-byte head
         local = _local_header(filename, 0, size, padding)
         data_start = start + len(local)
@@ -157,11 +165,11 @@ class NpzWriter:
                 chunk = os.read(self._fd, min(1 << 24, size - position))
                 crc = zlib.crc32(chunk, crc)
                 position += len(chunk)
-            write_at(self._fd, crc.to_bytes(4, "little"), header_offset + 14)
+            write_at(self._fd, crc.to_bytes(4, "little"), header_offset + FILE_HEADER_CRC)
             extra = struct.pack("<HHQQQ", 1, 24, size, size, header_offset)
             directory.append(
-                _CENTRAL.pack(
-                    b"PK\x01\x02", 45, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                CENTRAL_DIR.pack(
+                    CENTRAL_DIR_SIGNATURE, 45, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
                     len(filename), len(extra), 0, 0, 0, 0, 0xFFFFFFFF,
                 )
                 + filename
@@ -170,9 +178,9 @@ class NpzWriter:
         central = b"".join(directory)
         start = self._end
         count = len(self._members)
-        zip64_end = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(central), start)
-        locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, start + len(central), 1)
-        end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, min(count, 0xFFFF), min(count, 0xFFFF), 0xFFFFFFFF, 0xFFFFFFFF, 0)
+        zip64_end = struct.pack("<4sQHHIIQQQQ", ZIP64_END_SIGNATURE, 44, 45, 45, 0, 0, count, count, len(central), start)
+        locator = struct.pack("<4sIQI", ZIP64_LOCATOR_SIGNATURE, 0, start + len(central), 1)
+        end = struct.pack("<4sHHHHIIH", END_SIGNATURE, 0, 0, min(count, 0xFFFF), min(count, 0xFFFF), 0xFFFFFFFF, 0xFFFFFFFF, 0)
         write_at(self._fd, central + zip64_end + locator + end, start)
 
     def __enter__(self) -> "Self":
@@ -188,7 +196,7 @@ class NpzWriter:
 def _local_header(filename: "bytes", crc: "int", size: "int", padding: "int") -> "bytes":
     extra = _ZIP64_EXTRA.pack(1, 16, size, size) + struct.pack("<HH", _PADDING_ID, padding - 4) + bytes(padding - 4)
     return (
-        _LOCAL.pack(b"PK\x03\x04", 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(filename), len(extra))
+        FILE_HEADER.pack(FILE_HEADER_SIGNATURE, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(filename), len(extra))
         + filename
         + extra
     )
