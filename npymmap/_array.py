@@ -9,7 +9,7 @@ memoryview does the indexing and ``tolist`` in C; every other case goes through 
 The memory under an array, and its closing, are a :class:`Region`'s (``_region.py``).
 """
 
-from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, TypeVar, overload
+from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, TypeVar, flatten, overload
 from ._elements import NATIVE_ORDER, UNSIGNED_FORMATS, cast, lookup
 from ._region import Region
 
@@ -731,7 +731,7 @@ class WritableNpyArray(NpyArray[ItemT]):
         element = region.element
         contiguous = _is_contiguous(self._shape, self._strides)
         if isinstance(value, list) or isinstance(value, tuple) and element.name != "record":
-            encoded = element.pack(_flatten(list(value), self._shape))  # (a tuple is one record's value)
+            encoded = element.pack(flatten(list(value), self._shape))  # (a tuple is one record's value)
         elif _is_one_value(value, element, self.nbytes):
             encoded = element.pack([value] * self.size)
         else:
@@ -826,7 +826,7 @@ def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], b
     if isinstance(value, NpyArray):
         if value.element == element:
             return value.shape, value.tobytes()
-        return value.shape, element.pack(_flatten(value.tolist(), value.shape))
+        return value.shape, element.pack(flatten(value.tolist(), value.shape))
     descr = _structured_descr(value)
     if descr is not None:
         return _records_of(value, descr, element)
@@ -895,7 +895,7 @@ def _buffer_values(value: "Any", view: "memoryview") -> "list[Any]":
     code = view.format.lstrip("@=<>!").lstrip("0123456789")
     if code not in ("s", "w", "x"):
         if view.format.lstrip("@") in _MEMORYVIEW_READS:  # else another byte order, complex...: struct reads them
-            return _flatten(view.tolist() if view.ndim else view[()], tuple(view.shape or ()))
+            return flatten(view.tolist() if view.ndim else view[()], tuple(view.shape or ()))
         import struct
 
         order = view.format[: len(view.format) - len(code)]
@@ -945,16 +945,3 @@ def _same_format(format: "str", element: "Element[Any]") -> "bool":
         return False
     byteorder = NATIVE_ORDER if order in ("@", "=") else ">" if order == "!" else order
     return itemsize == 1 or byteorder == element.byteorder
-
-
-def _flatten(values: "Any", shape: "tuple[int, ...]") -> "list[Any]":
-    """Items of nested lists in C order, checking they have exactly ``shape``; O(size)."""
-    if not shape:
-        return [values]
-    level = [values]
-    for depth, size in enumerate(shape):
-        for row in level:
-            if not isinstance(row, (list, tuple)) or len(row) != size:
-                raise ValueError(f"cannot assign a value that is not of shape {shape} (axis {depth})")
-        level = [item for row in level for item in row]
-    return level

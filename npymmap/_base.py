@@ -18,6 +18,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Generic as Generic, TypeVar as TypeVar, Union, overload as overload
 
+    from typing_extensions import TypeGuard
+
     Descr = Union[str, "list[tuple[Any, ...]]"]
 else:
 
@@ -126,13 +128,42 @@ def data_bytes(shape: "tuple[int, ...]", itemsize: "int", name: "str | None") ->
     return nbytes
 
 
+def is_shape(value: "object") -> "TypeGuard[tuple[int, ...]]":
+    """True for a tuple of non-negative ints (bools are not ints here), as every shape must be."""
+    return isinstance(value, tuple) and all(type(n) is int and n >= 0 for n in value)
+
+
 def shape_tuple(shape: "int | tuple[int, ...]") -> "tuple[int, ...]":
     """``shape`` as a tuple of non-negative ints (an int is a 1-d shape); ``ValueError`` for
     anything else or more than 64 dimensions."""
     if isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+    if not is_shape(shape):
         raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
     if len(shape) > MAX_DIMENSIONS:
         raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
     return shape
+
+
+def flatten(values: "Any", shape: "tuple[int, ...]") -> "list[Any]":
+    """The items of nested lists (or tuples) in C order, checking they have exactly ``shape``
+    (``ValueError`` naming the axis that differs); a 0-d shape is one value. O(size)."""
+    if not shape:
+        return [values]
+    level = [values]
+    for depth, size in enumerate(shape):
+        for row in level:
+            if not isinstance(row, (list, tuple)) or len(row) != size:
+                raise ValueError(f"cannot assign a value that is not of shape {shape} (axis {depth})")
+        level = [item for row in level for item in row]
+    return level
+
+
+def nested(items: "list[Any]", shape: "tuple[int, ...]") -> "list[Any]":
+    """``items`` (C order) as nested lists of ``shape`` (at least one axis); an axis of 0 gives
+    empty lists. The inverse of :func:`flatten`. O(size)."""
+    if not items:
+        return [nested([], shape[1:]) for _ in range(shape[0])] if len(shape) > 1 else []
+    for size in reversed(shape[1:]):
+        items = [items[i : i + size] for i in range(0, len(items), size)]
+    return items

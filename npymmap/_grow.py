@@ -9,8 +9,8 @@ old array (with ignored bytes after it).
 import _thread
 import os
 
-from ._array import _c_strides, _flatten, items_of
-from ._base import TYPE_CHECKING, ClosedError, NpyFormatError, data_bytes
+from ._array import _c_strides, items_of
+from ._base import TYPE_CHECKING, ClosedError, NpyFormatError, data_bytes, flatten
 from ._elements import element_of
 from ._files import extra_flags, reserve, write_at
 from ._header import format_header, read_fields
@@ -111,7 +111,7 @@ class Appender:
         """The bytes ``rows`` add to the file, each row laid out in the file's order."""
         element, row_shape = self.element, self.row_shape
         if isinstance(rows, (list, tuple)) and not (element.name == "record" and isinstance(rows, tuple)):
-            values = [value for row in rows for value in _flatten(row, row_shape)]
+            values = [value for row in rows for value in flatten(row, row_shape)]
             return self._in_file_order(element.pack(values))
         if isinstance(rows, (bytes, bytearray)):
             return bytes(rows)  # rows already in the file's format and layout

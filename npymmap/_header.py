@@ -29,7 +29,7 @@ one). Writing produces the exact bytes ``numpy.lib.format`` writes, including th
 and the padding to 64 bytes.
 """
 
-from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, TYPE_CHECKING, Header, NpyFormatError
+from ._base import MAX_DATA_BYTES, MAX_DIMENSIONS, TYPE_CHECKING, Header, NpyFormatError, is_shape
 
 if TYPE_CHECKING:
     from typing import Any, Callable, Union
@@ -398,7 +398,7 @@ def parse_fields(
     if sorted(literal) != list(_EXPECTED_KEYS):
         raise _fault(path, f"header keys are {sorted(literal)}, expected {list(_EXPECTED_KEYS)}")
     shape = literal["shape"]
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+    if not is_shape(shape):
         raise _fault(path, f"shape {shape!r} is not a tuple of non-negative ints")
     if len(shape) > MAX_DIMENSIONS:
         raise _fault(path, f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")

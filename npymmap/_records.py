@@ -10,7 +10,7 @@ file holds records.
 
 import struct
 
-from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError
+from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError, flatten, is_shape, nested
 from ._elements import NATIVE_ORDER, Element, lookup
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ def _field_shape(shape: "Any", name: "str") -> "tuple[int, ...]":
     """A field's sub-array shape as NumPy reads it: a tuple of non-negative ints, or one int."""
     if type(shape) is int:
         shape = (shape,)
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+    if not is_shape(shape):
         raise UnsupportedDtypeError(f"record field {name!r}: shape {shape!r:.40} is not a tuple of ints")
     return shape
 
@@ -286,20 +286,11 @@ def _read_field(field: "_Field", values: "Iterator[Any]", path: "str | None") ->
 
     if not field.shape:
         return one()
-    return _shaped([one() for _ in range(field.count)], field.shape)
-
-
-def _shaped(items: "list[Any]", shape: "tuple[int, ...]") -> "list[Any]":
-    """``items`` (C order) as nested lists of ``shape``; an axis of 0 gives empty lists."""
-    if not items:
-        return [_shaped([], shape[1:]) for _ in range(shape[0])] if len(shape) > 1 else []
-    for size in reversed(shape[1:]):
-        items = [items[i : i + size] for i in range(0, len(items), size)]
-    return items
+    return nested([one() for _ in range(field.count)], field.shape)
 
 
 def _write_field(field: "_Field", value: "Any", out: "list[Any]") -> "None":
-    parts = _flat_parts(value, field.shape) if field.shape else [value]
+    parts = flatten(value, field.shape)
     for part in parts:
         if field.record is not None:
             named = field.record._values
@@ -315,16 +306,6 @@ def _write_field(field: "_Field", value: "Any", out: "list[Any]") -> "None":
             out.append(element._encode(part))
         else:
             out.extend(element._flatten_one(part))
-
-
-def _flat_parts(value: "Any", shape: "tuple[int, ...]") -> "list[Any]":
-    level = [value]
-    for size in shape:
-        for row in level:
-            if not isinstance(row, (list, tuple)) or len(row) != size:
-                raise ValueError(f"a sub-array field of shape {shape} needs nested lists of that shape")
-        level = [item for row in level for item in row]
-    return level
 
 
 def _ctypes() -> "Any":
