@@ -53,7 +53,7 @@ _ORDER_WORDS = {"<": "little-endian", ">": "big-endian", "|": ""}
 
 def _describe(element: "Any") -> "str":
     """``little-endian float64``, ``str_(5) big-endian``, ``record of 3 fields``."""
-    if element.name == "record":
+    if element.is_record:
         return f"record of {len(element._values)} fields"
     name = repr(element).replace("npymmap.", "").split(".newbyteorder")[0]
     return " ".join(part for part in (_ORDER_WORDS[element.byteorder], name) if part)

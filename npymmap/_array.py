@@ -39,21 +39,11 @@ if TYPE_CHECKING:
 
 ItemT = TypeVar("ItemT")
 
-# Values that fill a view rather than being read as a buffer of items (bytes are a buffer of
-# numbers, but one value for string and time items).
-_SCALARS = (str, int, float, complex)
-_TEXT_SCALARS = (str, bytes, bytearray, memoryview)
 # Item formats array.array shares with memoryview (all but '?').
 _ARRAY_CODES = frozenset("bBhHiIqQfd")
 # From this size on, tolist() goes a row at a time through array.array (faster per item, more
 # fixed cost); below it memoryview.tolist() is faster.
 _ROWS_TOLIST_BYTES = 1 << 16
-# The NumPy kind of each struct format code a buffer may report.
-_FORMAT_KINDS = {
-    "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
-    "b": "i", "h": "i", "i": "i", "l": "i", "q": "i", "n": "i",
-    "B": "u", "H": "u", "I": "u", "L": "u", "Q": "u", "N": "u",
-}  # fmt: skip
 
 
 def _items_at(region: "Region", positions: "range") -> "Iterator[Any]":
@@ -730,14 +720,14 @@ class WritableNpyArray(NpyArray[ItemT]):
         region = self._region
         element = region.element
         contiguous = _is_contiguous(self._shape, self._strides)
-        if isinstance(value, list) or isinstance(value, tuple) and element.name != "record":
+        if isinstance(value, list) or isinstance(value, tuple) and not element.is_record:
             encoded = element.pack(flatten(list(value), self._shape))  # (a tuple is one record's value)
         elif _is_one_value(value, element, self.nbytes):
             encoded = element.pack([value] * self.size)
         else:
             if contiguous and _has_buffer(value):
                 with memoryview(value) as source_view:
-                    if source_view.c_contiguous and _same_format(source_view.format, element):
+                    if source_view.c_contiguous and element.same_format(source_view.format):
                         self._check_source_shape(tuple(source_view.shape or ()))
                         start = self._start * element.itemsize
                         region.data[start : start + self.nbytes] = source_view.cast("B")  # one memcpy
@@ -773,7 +763,7 @@ class WritableNpyArray(NpyArray[ItemT]):
                 raise ValueError("a ctypes array needs a C-contiguous array; use .T for Fortran order")
             element = self._region.element
             array_type: "Any" = element.ctype()
-            dims = self._shape + ((2,) if element.kind == "c" else ()) or (1,)
+            dims = self._shape + element.ctype_axes or (1,)
             for n in reversed(dims):
                 array_type = array_type * n
             itemsize = element.itemsize
@@ -802,8 +792,8 @@ def _is_one_value(value: "object", element: "Element[Any]", nbytes: "int") -> "b
     whole view are its records)."""
     if isinstance(value, NpyArray):
         return False
-    if element.name != "record":
-        return isinstance(value, _SCALARS if element.kind in "biufc" else _TEXT_SCALARS) or not _has_buffer(value)
+    if not element.is_record:
+        return isinstance(value, element.scalar_types) or not _has_buffer(value)
     if _structured_descr(value) is not None:
         return False
     if not _has_buffer(value):
@@ -835,12 +825,12 @@ def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], b
     except (TypeError, ValueError):  # ValueError: NumPy refuses to export some dtypes (datetime64)
         raise TypeError(f"cannot read {type(value).__name__} as items; give a buffer, an array or nested lists") from None
     with view:
-        if element.name == "record" and view.format in _BYTE_FORMATS:
+        if element.is_record and view.format in _BYTE_FORMATS:
             if view.nbytes % element.itemsize if element.itemsize else view.nbytes:
                 raise ValueError(f"{view.nbytes} bytes are not whole records of {element.itemsize} bytes")
             return (view.nbytes // element.itemsize if element.itemsize else 0,), _c_order_bytes(value, view)
         shape = tuple(view.shape or ())
-        if _same_format(view.format, element):
+        if element.same_format(view.format):
             return shape, _c_order_bytes(value, view)
         return shape, element.pack(_buffer_values(value, view))
 
@@ -928,20 +918,3 @@ def _utf32(order: "str") -> "str":
     if order == "<":
         return "utf-32-le"
     return "utf-32-be" if NATIVE_ORDER == ">" else "utf-32-le"
-
-
-def _same_format(format: "str", element: "Element[Any]") -> "bool":
-    """True when buffer items of this struct format have exactly the element's bytes."""
-    import struct
-
-    order, code = (format[0], format[1:]) if format[0] in ("<", ">", "!", "=", "@") else ("@", format)
-    if _FORMAT_KINDS.get(code) != ("i" if element.kind in "Mm" else element.kind):  # times are int64
-        return False
-    try:
-        itemsize = struct.calcsize(order + code[-1]) * (2 if code[0] == "Z" else 1)
-    except struct.error:
-        return False
-    if itemsize != element.itemsize:
-        return False
-    byteorder = NATIVE_ORDER if order in ("@", "=") else ">" if order == "!" else order
-    return itemsize == 1 or byteorder == element.byteorder

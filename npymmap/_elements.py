@@ -113,6 +113,38 @@ class Element(Generic[T]):
         """This element as NumPy's ``__array_interface__`` describes it (records override it)."""
         return self.descr
 
+    # -- what other modules ask of an element (they never read its kind letter) --------------------
+
+    is_record = False  # records are tuples or Structures, and bytes of one record are one value
+
+    @property
+    def scalar_types(self) -> "tuple[type, ...]":
+        """The types of a value that fills a view as one item, rather than being read as a
+        buffer of items: bytes are a buffer of numbers, but one value for string and time items."""
+        return _NUMBER_SCALARS if self.kind in "biufc" else _TEXT_SCALARS
+
+    @property
+    def ctype_axes(self) -> "tuple[int, ...]":
+        """The axes :meth:`ctype` adds to an item: ``(2,)`` for complex (real, imaginary)."""
+        return (2,) if self.kind == "c" else ()
+
+    def same_format(self, format: "str") -> "bool":
+        """True when buffer items of this struct ``format`` have exactly this element's bytes
+        (kind, size and byte order; times are int64), so they are copied as they are."""
+        order, code = (format[0], format[1:]) if format[:1] in ("<", ">", "!", "=", "@") else ("@", format)
+        if _FORMAT_KINDS.get(code) != ("i" if self.kind in "Mm" else self.kind):
+            return False
+        import struct
+
+        try:
+            itemsize = struct.calcsize(order + code[-1]) * (2 if code[0] == "Z" else 1)
+        except struct.error:
+            return False
+        if itemsize != self.itemsize:
+            return False
+        byteorder = NATIVE_ORDER if order in ("@", "=") else ">" if order == "!" else order
+        return itemsize == 1 or byteorder == self.byteorder
+
     @property
     def is_native(self) -> "bool":
         """True when items are stored in this machine's byte order (always for one-byte items)."""
@@ -317,6 +349,16 @@ class Element(Generic[T]):
         if PYPY and self.kind in "iMm":
             raise UnsupportedDtypeError(f"PyPy's ctypes reads byte-swapped {self.name} as unsigned; use tolist() or indexing")
         return getattr(base, "__ctype_be__" if self.byteorder == ">" else "__ctype_le__")  # type: ignore[no-any-return]
+
+
+_NUMBER_SCALARS = (str, int, float, complex)
+_TEXT_SCALARS = (str, bytes, bytearray, memoryview)
+# The NumPy kind of each struct format code a buffer may report.
+_FORMAT_KINDS = {
+    "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
+    "b": "i", "h": "i", "i": "i", "l": "i", "q": "i", "n": "i",
+    "B": "u", "H": "u", "I": "u", "L": "u", "Q": "u", "N": "u",
+}  # fmt: skip
 
 
 def cast(data: "memoryview", code: "str", shape: "tuple[int, ...] | None" = None) -> "memoryview[Any]":
@@ -560,7 +602,7 @@ def element_of(descr: "Descr", element: "Element[Any] | None", name: "str") -> "
         return found
     if not element.accepts(found):
         raise DtypeMismatchError(f"file holds {found.descr} ({found.name}), not {element.descr}", name)
-    return element if element.name == "record" else found  # record(MyStruct): items are the user's class
+    return element if element.is_record else found  # record(MyStruct): items are the user's class
 
 
 bool_: "Element[bool]" = _interned("bool_", NATIVE_ORDER)

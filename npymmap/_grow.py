@@ -110,7 +110,7 @@ class Appender:
     def _encode(self, rows: "Any") -> "bytes":
         """The bytes ``rows`` add to the file, each row laid out in the file's order."""
         element, row_shape = self.element, self.row_shape
-        if isinstance(rows, (list, tuple)) and not (element.name == "record" and isinstance(rows, tuple)):
+        if isinstance(rows, (list, tuple)) and not (element.is_record and isinstance(rows, tuple)):
             values = [value for row in rows for value in flatten(row, row_shape)]
             return self._in_file_order(element.pack(values))
         if isinstance(rows, (bytes, bytearray)):

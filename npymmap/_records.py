@@ -66,6 +66,8 @@ class RecordElement(Element["Any"]):
 
     __slots__ = ("fields", "_values", "_format", "_plain", "_structure")
 
+    is_record = True
+
     def __init__(self, descr: "list[Any]", structure: "type[ctypes.Structure] | None" = None) -> "None":
         if not descr:
             raise UnsupportedDtypeError("a record with no fields holds nothing to map")

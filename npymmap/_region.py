@@ -81,7 +81,7 @@ class Region:
         """The value of item ``position``. (This first call binds the element's reader.)"""
         self.check_open()
         self.get = self.element.reader(self._flat(), self.path)  # type: ignore[method-assign, assignment]
-        if PYPY and self.element.name == "record" and not self.data.readonly:
+        if PYPY and self.element.is_record and not self.data.readonly:
             self.exported = True  # items are live ctypes views of the map, which PyPy would unmap under them
         return self.get(position)
 
