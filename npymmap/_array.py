@@ -7,6 +7,12 @@ memoryview does the indexing and ``tolist`` in C; every other case goes through 
 ``struct`` reader with the same results.
 
 The memory under an array, and its closing, are a :class:`Region`'s (``_region.py``).
+
+**The fast-path rule.** Every full-index fast path (the n-d memoryview, :class:`_Reversed`,
+:class:`_Decoded`, :class:`_Strided`) either gives the item or raises ``TypeError`` — for a key
+that is not a full index of ints, and for an out-of-bounds index too (:func:`_general_path`) — and
+the caller then takes the general path (``NpyArray._locate``), which also words every
+``IndexError`` with the axis and its size. So a fast path never words an error of its own.
 """
 
 from ._base import PYPY, TYPE_CHECKING, Generic, NpyError, TypeVar, flatten, overload
@@ -59,6 +65,11 @@ def _items_at(region: "Region", positions: "range") -> "Iterator[Any]":
 # Arrays
 
 
+def _general_path() -> "TypeError":
+    """The error by which a fast path hands a key to the general path (see the module's doc)."""
+    return TypeError("not an in-bounds full index: the general path reads it")
+
+
 class _Strided:
     """Item access by full index for windows memoryview cannot index: any strides, any element."""
 
@@ -71,20 +82,20 @@ class _Strided:
         self.strides = strides
 
     def position(self, key: "Any") -> "int":
-        """The item position an in-bounds full index of ints names; ``TypeError`` for any other
-        key, so that the caller takes the general path, which also words the ``IndexError``."""
+        """The item position an in-bounds full index of ints names; for any other key, the
+        fast-path rule's ``TypeError``."""
         if key.__class__ is int:
             key = (key,)
         if key.__class__ is not tuple or len(key) != len(self.shape):
-            raise TypeError("not a full index")
+            raise _general_path()
         position = self.start
         for index, size, stride in zip(key, self.shape, self.strides):
             if index.__class__ is not int:
-                raise TypeError("not a full integer index")  # the caller takes the general path
+                raise _general_path()
             if index < 0:
                 index += size
             if not 0 <= index < size:
-                raise TypeError("out of bounds: the general path names the axis")
+                raise _general_path()
             position += index * stride
         return position
 
@@ -109,13 +120,13 @@ class _Reversed:
         try:
             return self.items[key[::-1]]
         except IndexError:
-            raise TypeError("out of bounds: the general path names the axis") from None
+            raise _general_path() from None
 
     def __setitem__(self, key: "Any", value: "Any") -> "None":
         try:
             self.items[key[::-1]] = value
         except IndexError:
-            raise TypeError("out of bounds: the general path names the axis") from None
+            raise _general_path() from None
 
 
 class _Decoded(_Strided):
@@ -145,7 +156,7 @@ class _Decoded(_Strided):
         try:
             return self.decode(self.bits[key[::-1] if self.reverse else key])
         except IndexError:
-            raise TypeError("out of bounds: the general path names the axis") from None
+            raise _general_path() from None
 
 
 def _item_access(region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "Any":
