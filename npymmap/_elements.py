@@ -4,8 +4,10 @@ An :class:`Element` knows its NumPy name, kind, size and byte order, and how to 
 between file bytes and Python objects. Numbers (datetime64 and timedelta64 are int64 counts) go
 through a memoryview cast when the bytes are a native format memoryview knows (the C fast path),
 else through :mod:`struct` with an explicit byte order (float16, complex, the other byte order).
-Fixed-width strings (``S``, ``U``, ``V``) are sliced and decoded. Elements are interned: there is
-one object per (name, byte order), so ``is`` and ``==`` agree.
+Fixed-width strings (``S``, ``U``, ``V``) are a :class:`TextElement`, whose items are sliced and
+decoded; records are a ``RecordElement`` (``_records.py``). Elements are interned: there is one
+object per (name, byte order), so ``is`` and ``==`` agree. Other modules ask an element what they
+need (``is_record``, ``scalar_types``, ``same_format``, ...), never its kind letter.
 """
 
 import sys
@@ -65,12 +67,9 @@ class Element(Generic[T]):
         self.name = name
         self.kind = kind
         self.itemsize = itemsize
-        self.byteorder = "|" if itemsize == 1 or kind in "SV" else byteorder
+        self.byteorder = "|" if itemsize == 1 else byteorder
         self.unit = unit
-        if kind in "SUV":
-            self.descr = f"{self.byteorder}{kind}{itemsize // 4 if kind == 'U' else itemsize}"
-        else:
-            self.descr = f"{self.byteorder}{kind}{itemsize}{f'[{unit}]' if unit else ''}"
+        self.descr = f"{self.byteorder}{kind}{itemsize}{f'[{unit}]' if unit else ''}"
         self._code = code
         self._count = 2 if kind == "c" else 1
         native = self.byteorder in ("|", NATIVE_ORDER)
@@ -79,9 +78,7 @@ class Element(Generic[T]):
         self._bits: "tuple[str, Callable[[int], Any]] | None | bool" = False  # made by bits_reader()
 
     def __repr__(self) -> "str":
-        if self.kind in "SUV":
-            call = f"npymmap.{_TEXT_FACTORIES[self.kind]}({self.itemsize // 4 if self.kind == 'U' else self.itemsize})"
-        elif self.kind in "Mm":
+        if self.kind in "Mm":
             unit = repr(self.unit) if self.unit else ""
             call = f"npymmap.{self.name.split('[')[0]}({unit})"
         else:
@@ -164,13 +161,10 @@ class Element(Generic[T]):
 
     def reader(self, flat: "memoryview", path: "str | None" = None) -> "Callable[[int], T]":
         """A function giving the value of item ``i`` of ``flat`` (from :meth:`flat`); O(1).
-        A ``U`` item that is not UTF-32 raises :class:`NpyFormatError` naming ``path``."""
+        (``path`` names the file in a fault of an item's bytes.)"""
         if self._cast is not None:
             return flat.__getitem__  # type: ignore[return-value]
         size = self.itemsize
-        if self.kind in "SUV":
-            decode = self._decode
-            return lambda i: decode(flat[i * size : (i + 1) * size].tobytes(), path)
         import struct
 
         unpack_from = struct.Struct(self._struct_format(1)).unpack_from
@@ -214,12 +208,6 @@ class Element(Generic[T]):
 
             return store_native
         size = self.itemsize
-        if self.kind in "SUV":
-
-            def store_text(i: "int", value: "T") -> "None":
-                flat[i * size : (i + 1) * size] = self._encode(value)
-
-            return store_text
         import struct
 
         pack = struct.Struct(self._struct_format(1)).pack
@@ -235,17 +223,10 @@ class Element(Generic[T]):
 
     def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
         """Items ``start`` to ``start + count`` of ``data`` as a list; one C call, O(count).
-        A ``U`` item that is not UTF-32 raises :class:`NpyFormatError` naming ``path``."""
+        (``path`` names the file in a fault of an item's bytes.)"""
         size = self.itemsize
         if self._cast is not None:
             return cast(data[start * size : (start + count) * size], self._cast).tolist()  # type: ignore[return-value]
-        if self.kind in "SUV":
-            raw = data[start * size : (start + count) * size].tobytes()
-            if self.kind == "U":  # decode the whole block once, then cut it
-                text = self._decode_unicode(raw, path)
-                width = size // 4
-                return [text[k * width : (k + 1) * width].rstrip("\0") for k in range(count)]  # type: ignore[misc]
-            return [self._decode(raw[k * size : (k + 1) * size]) for k in range(count)]
         import struct
 
         values = struct.unpack_from(self._struct_format(count), data, start * size)
@@ -256,8 +237,6 @@ class Element(Generic[T]):
     def pack(self, values: "list[Any]") -> "bytes":
         """The bytes of ``values`` as consecutive items; raises for the first value that cannot be
         stored (``TypeError``, ``OverflowError`` or ``ValueError``) without storing anything."""
-        if self.kind in "SUV":
-            return b"".join(map(self._encode, values))
         import struct
 
         numbers = values if self._count == 1 else [part for value in values for part in self._flatten_one(value)]
@@ -292,6 +271,86 @@ class Element(Generic[T]):
         except (TypeError, AttributeError, ValueError):
             raise self._bad_value(value) from None
 
+    def _bad_value(self, value: "object") -> "Exception":
+        if self.kind in "iuMm" and isinstance(value, int):
+            low, high = _int_range(self)
+            return OverflowError(f"{value} is out of range for {self.name} ({low} to {high})")
+        return TypeError(f"cannot store {type(value).__name__} {value!r:.40} in a {self.name} array")
+
+    def ctype(self) -> "type[ctypes._SimpleCData[Any]]":
+        """The ctypes type of one item in this byte order (complex: of its real part).
+
+        Imports :mod:`ctypes` on first use. Raises :class:`UnsupportedDtypeError` for float16,
+        which ctypes has no type for, or when ctypes cannot be imported.
+        """
+        if not self._ctype:
+            raise UnsupportedDtypeError(f"ctypes has no type for {self.name}")
+        try:
+            import ctypes
+        except ImportError as error:
+            raise UnsupportedDtypeError(f"{self.name} needs the ctypes module, which is missing: {error}") from None
+        base = getattr(ctypes, self._ctype)
+        if self.is_native:
+            return base  # type: ignore[no-any-return]
+        if PYPY and self.kind in "iMm":
+            raise UnsupportedDtypeError(f"PyPy's ctypes reads byte-swapped {self.name} as unsigned; use tolist() or indexing")
+        return getattr(base, "__ctype_be__" if self.byteorder == ">" else "__ctype_le__")  # type: ignore[no-any-return]
+
+
+class TextElement(Element[T]):
+    """NumPy's fixed-width strings: ``S`` (``bytes``, NUL-padded), ``U`` (``str`` as UTF-32 in
+    either byte order) and ``V`` (raw ``bytes`` of exactly the width). Items are sliced from the
+    data and decoded; trailing NULs are stripped on read and padded on write, as NumPy does."""
+
+    __slots__ = ()
+
+    def __init__(self, name: "str", byteorder: "str") -> "None":
+        super().__init__(name, byteorder)
+        if self.kind != "U":
+            self.byteorder = "|"
+        self.descr = f"{self.byteorder}{self.kind}{self.width}"
+
+    @property
+    def width(self) -> "int":
+        """The width NumPy names it by: characters for ``U``, bytes for ``S`` and ``V``."""
+        return self.itemsize // 4 if self.kind == "U" else self.itemsize
+
+    def __repr__(self) -> "str":
+        call = f"npymmap.{_TEXT_FACTORIES[self.kind]}({self.width})"
+        return call if self.byteorder in ("|", NATIVE_ORDER) else f"{call}.newbyteorder({self.byteorder!r})"
+
+    @property
+    def scalar_types(self) -> "tuple[type, ...]":
+        return _TEXT_SCALARS
+
+    def reader(self, flat: "memoryview", path: "str | None" = None) -> "Callable[[int], T]":
+        """As :meth:`Element.reader`; a ``U`` item holding a code above U+10FFFF raises
+        :class:`NpyFormatError` naming ``path``."""
+        size, decode = self.itemsize, self._decode
+        return lambda i: decode(flat[i * size : (i + 1) * size].tobytes(), path)
+
+    def writer(self, flat: "memoryview") -> "Callable[[int, T], None]":
+        """As :meth:`Element.writer`: a value too long to fit is a ``ValueError``, never cut."""
+        size = self.itemsize
+
+        def store_text(i: "int", value: "T") -> "None":
+            flat[i * size : (i + 1) * size] = self._encode(value)
+
+        return store_text
+
+    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
+        """As :meth:`Element.read`; ``U`` text is decoded as one block, then cut."""
+        size = self.itemsize
+        raw = data[start * size : (start + count) * size].tobytes()
+        if self.kind == "U":
+            text = self._decode_unicode(raw, path)
+            width = size // 4
+            return [text[k * width : (k + 1) * width].rstrip("\0") for k in range(count)]  # type: ignore[misc]
+        return [self._decode(raw[k * size : (k + 1) * size]) for k in range(count)]
+
+    def pack(self, values: "list[Any]") -> "bytes":
+        return b"".join(map(self._encode, values))
+
     def _decode(self, raw: "bytes", path: "str | None" = None) -> "Any":
         """One item's value from its bytes: trailing NULs stripped for ``S`` and ``U``, as NumPy."""
         if self.kind == "S":
@@ -324,31 +383,6 @@ class Element(Generic[T]):
             size = f"{self.itemsize // 4} characters" if self.kind == "U" else f"{self.itemsize} bytes"
             raise ValueError(f"{value!r:.40} does not fit a {self.descr} item ({'exactly ' if self.kind == 'V' else ''}{size})")
         return raw.ljust(self.itemsize, b"\0")
-
-    def _bad_value(self, value: "object") -> "Exception":
-        if self.kind in "iuMm" and isinstance(value, int):
-            low, high = _int_range(self)
-            return OverflowError(f"{value} is out of range for {self.name} ({low} to {high})")
-        return TypeError(f"cannot store {type(value).__name__} {value!r:.40} in a {self.name} array")
-
-    def ctype(self) -> "type[ctypes._SimpleCData[Any]]":
-        """The ctypes type of one item in this byte order (complex: of its real part).
-
-        Imports :mod:`ctypes` on first use. Raises :class:`UnsupportedDtypeError` for float16,
-        which ctypes has no type for, or when ctypes cannot be imported.
-        """
-        if not self._ctype:
-            raise UnsupportedDtypeError(f"ctypes has no type for {self.name}")
-        try:
-            import ctypes
-        except ImportError as error:
-            raise UnsupportedDtypeError(f"{self.name} needs the ctypes module, which is missing: {error}") from None
-        base = getattr(ctypes, self._ctype)
-        if self.is_native:
-            return base  # type: ignore[no-any-return]
-        if PYPY and self.kind in "iMm":
-            raise UnsupportedDtypeError(f"PyPy's ctypes reads byte-swapped {self.name} as unsigned; use tolist() or indexing")
-        return getattr(base, "__ctype_be__" if self.byteorder == ">" else "__ctype_le__")  # type: ignore[no-any-return]
 
 
 _NUMBER_SCALARS = (str, int, float, complex)
@@ -416,7 +450,7 @@ _INTERNED: "dict[tuple[str, str], Element[Any]]" = {}
 def _interned(name: "str", byteorder: "str") -> "Element[Any]":
     element = _INTERNED.get((name, byteorder))
     if element is None:
-        element = Element(name, byteorder)
+        element = (TextElement if name[:1] in _TEXT_FACTORIES else Element)(name, byteorder)
         element = _INTERNED.setdefault((name, element.byteorder), element)
         _INTERNED[(name, byteorder)] = element
     return element

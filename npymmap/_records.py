@@ -11,7 +11,7 @@ file holds records.
 import struct
 
 from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError, flatten, is_shape, nested
-from ._elements import NATIVE_ORDER, Element, lookup
+from ._elements import NATIVE_ORDER, Element, TextElement, lookup
 
 if TYPE_CHECKING:
     import ctypes
@@ -282,7 +282,7 @@ def _read_field(field: "_Field", values: "Iterator[Any]", path: "str | None") ->
         assert element is not None
         if element._count == 2:
             return complex(next(values), next(values))
-        if element.kind in "SUV":
+        if isinstance(element, TextElement):
             return element._decode(next(values), path)
         return next(values)
 
@@ -304,7 +304,7 @@ def _write_field(field: "_Field", value: "Any", out: "list[Any]") -> "None":
             continue
         element = field.element
         assert element is not None
-        if element.kind in "SUV":
+        if isinstance(element, TextElement):
             out.append(element._encode(part))
         else:
             out.extend(element._flatten_one(part))
