@@ -484,41 +484,34 @@ class NpyArray(Generic[ItemT]):
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
         ``tolist()``; a 0-d array gives its value. O(size); native numbers are made in C, a
         strided window's run by run, and only the window's own items are read."""
-        values = self._tolist()
-        if self._region.closed:  # closed in another thread meanwhile: PyPy reads released views as empty
-            self._region.check_open()
-        return values
+        return self._region.read_whole(self._tolist)
 
     def _tolist(self) -> "Any":
-        try:
-            items = self._items
-            if items.__class__ is memoryview and not self._region.closed:
-                if not self._shape:
-                    return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
-                # (PyPy undercounts nbytes of an n-d slice: such a slice then goes through memoryview.)
-                if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
-                    return self._rows_tolist(items)
-                return items.tolist()
-            self._region.check_open()
-            size = self.size
-            if size == 0:
-                return _nest([], 0, self._shape, self._strides) if self._shape else []
-            element, path = self._region.element, self._region.path
-            if element._cast is not None:  # native numbers: each run along the last axis in C
-                starts, count, step = self._runs()
-                with self._units(element._cast) as flat:
-                    rows = [flat[start : _stop(start, count, step) : step].tolist() for start in starts]
-                return _group(rows, self._shape)[0]
-            if _is_contiguous(self._shape, self._strides):
-                values = element.read(self._region.data, self._start, size, path)
-            else:  # only this window's items: one it skips may not even decode (a U item, say)
-                values = element.read(memoryview(self._gather()), 0, size, path)
+        items = self._items
+        if items.__class__ is memoryview and not self._region.closed:
             if not self._shape:
-                return values[0]
-            return _nest(values, 0, self._shape, _c_strides(self._shape))
-        except Exception:
-            self._region.closed_instead()
-            raise
+                return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
+            # (PyPy undercounts nbytes of an n-d slice: such a slice then goes through memoryview.)
+            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
+                return self._rows_tolist(items)
+            return items.tolist()
+        self._region.check_open()
+        size = self.size
+        if size == 0:
+            return _nest([], 0, self._shape, self._strides) if self._shape else []
+        element, path = self._region.element, self._region.path
+        if element._cast is not None:  # native numbers: each run along the last axis in C
+            starts, count, step = self._runs()
+            with self._units(element._cast) as flat:
+                rows = [flat[start : _stop(start, count, step) : step].tolist() for start in starts]
+            return _group(rows, self._shape)[0]
+        if _is_contiguous(self._shape, self._strides):
+            values = element.read(self._region.data, self._start, size, path)
+        else:  # only this window's items: one it skips may not even decode (a U item, say)
+            values = element.read(memoryview(self._gather()), 0, size, path)
+        if not self._shape:
+            return values[0]
+        return _nest(values, 0, self._shape, _c_strides(self._shape))
 
     def _rows_tolist(self, items: "memoryview") -> "list[Any]":
         """tolist() of a C-contiguous native array (``items`` its memoryview), a row (last axis)
@@ -589,22 +582,15 @@ class NpyArray(Generic[ItemT]):
     def tobytes(self) -> "bytes":
         """The items' bytes in logical (C) order and the file's byte order, as NumPy's
         ``tobytes()``. O(nbytes); a single copy when the view is C-contiguous."""
-        raw = self._tobytes()
-        if self._region.closed:  # closed in another thread meanwhile: PyPy reads released views as empty
-            self._region.check_open()
-        return raw
+        return self._region.read_whole(self._tobytes)
 
     def _tobytes(self) -> "bytes":
-        try:
-            self._region.check_open()
-            itemsize = self._region.element.itemsize
-            data = self._region.data
-            if _is_contiguous(self._shape, self._strides):
-                return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
-            return self._gather()
-        except Exception:
-            self._region.closed_instead()
-            raise
+        self._region.check_open()
+        itemsize = self._region.element.itemsize
+        data = self._region.data
+        if _is_contiguous(self._shape, self._strides):
+            return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
+        return self._gather()
 
     @property
     def data(self) -> "memoryview[ItemT]":

@@ -10,10 +10,10 @@ import _thread
 import zipfile
 
 from ._array import NpyArray
-from ._region import Region, unmap
 from ._base import TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar
 from ._files import extra_flags
 from ._images import array_in
+from ._region import Region, unmap
 from ._zip import (
     CENTRAL_DIR,
     CENTRAL_DIR_CRC,
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 ArrayT = TypeVar("ArrayT", bound="NpyArray[Any]")
-
 
 
 class NpzFile(Generic[ArrayT]):

@@ -13,11 +13,11 @@ import os
 import struct
 
 from ._array import WritableNpyArray
-from ._region import Region
 from ._base import TYPE_CHECKING, ClosedError, data_bytes, shape_tuple
 from ._elements import check_element
 from ._files import publish, reserve, temporary_beside, write_at
 from ._header import format_header
+from ._region import Region
 from ._zip import (
     CENTRAL_DIR,
     CENTRAL_DIR_SIGNATURE,

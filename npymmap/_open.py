@@ -6,12 +6,12 @@ import mmap
 import os
 
 from ._array import NpyArray, WritableNpyArray
-from ._region import Region
 from ._base import TYPE_CHECKING, Header, NpyFormatError, data_bytes, overload, shape_tuple
 from ._elements import check_element, element_of
 from ._files import extra_flags, publish, reserve, temporary_beside, write_at
 from ._header import format_header, read_fields, read_header_from
 from ._images import array_in
+from ._region import Region
 
 if TYPE_CHECKING:
     from typing import Any, Literal, TypeVar, Union
@@ -132,6 +132,7 @@ def _stable_header(fd: "int", name: "str", max_header_size: "int") -> "tuple[Des
     header (``append_to``) while this reads it, the read may mix old and new bytes, and the
     second read tells. One ``pread`` more than a single read (where the platform has ``pread``);
     the first read is that of :func:`read_fields`."""
+    pread = getattr(os, "pread", None)  # not on Windows
     for _ in range(100):
         chunks: "list[bytes]" = []
 
@@ -142,7 +143,6 @@ def _stable_header(fd: "int", name: "str", max_header_size: "int") -> "tuple[Des
 
         descr, shape, fortran_order, _, data_offset = read_fields(read, name, max_header_size)
         header = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        pread = getattr(os, "pread", None)  # not on Windows
         if pread is None or pread(fd, data_offset, 0) == header[:data_offset]:
             return descr, shape, fortran_order, data_offset
         os.lseek(fd, 0, os.SEEK_SET)

@@ -14,7 +14,9 @@ from ._base import PYPY, TYPE_CHECKING, ClosedError, NpyFormatError
 
 if TYPE_CHECKING:
     import mmap
-    from typing import Any
+    from typing import Any, Callable, TypeVar
+
+    R = TypeVar("R")
 
     from ._elements import Element
 
@@ -143,6 +145,19 @@ class Region:
         ``close()`` either completes or raises :class:`ClosedError`."""
         if self.closed:
             raise _Closed(self.path).error() from None
+
+    def read_whole(self, read: "Callable[[], R]") -> "R":
+        """``read()``, a reading of this region's items made of several steps, that either
+        completes before a ``close()`` in another thread or raises :class:`ClosedError`: a fault
+        it meets is one (see :meth:`closed_instead`), and so is a close met by the end, since
+        PyPy reads a released memoryview as empty instead of failing."""
+        try:
+            result = read()
+        except Exception:
+            self.closed_instead()
+            raise
+        self.check_open()
+        return result
 
     def flush(self) -> "None":
         """Write changed pages to the file and ``fsync`` it (``r+`` and ``create``); else nothing."""
