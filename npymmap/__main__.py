@@ -54,7 +54,7 @@ _ORDER_WORDS = {"<": "little-endian", ">": "big-endian", "|": ""}
 def _describe(element: "Any") -> "str":
     """``little-endian float64``, ``str_(5) big-endian``, ``record of 3 fields``."""
     if element.is_record:
-        return f"record of {len(element._values)} fields"
+        return f"record of {len(element.field_names)} fields"
     name = repr(element).replace("npymmap.", "").split(".newbyteorder")[0]
     return " ".join(part for part in (_ORDER_WORDS[element.byteorder], name) if part)
 
@@ -141,7 +141,7 @@ def head(path: "str", count: "int") -> "int":
                 print(repr(array[()]))
                 return 0
             rows = array[: max(count, 0)].tolist()
-            names = [field.name for field in getattr(array.element, "_values", ())] or None
+            names = list(array.element.field_names) or None
     except (NpyError, OSError) as error:
         _error(path, error)
         return 1
@@ -170,23 +170,14 @@ def validate(paths: "list[str]", deep: "bool") -> "int":
 
 
 def _check_values(array: "Any") -> "None":
-    """Every bool is 0 or 1, every string decodes: read through in 64 KiB slices."""
-    element = array.element
-    if element.kind not in "bSU" or not array.size:
-        return
-    step = max(1, (1 << 16) // max(1, array.nbytes // max(1, len(array) if array.shape else 1)))
-    if element.kind == "b":
-        raw = array._region.data
-        for start in range(0, len(raw), 1 << 16):
-            chunk = raw[start : start + (1 << 16)].tobytes()
-            if chunk.translate(None, b"\x00\x01"):
-                raise ValueError(f"a bool item holds a byte other than 0 or 1 (near byte {start})")
-        return
+    """Every item holds a value NumPy writes (bools 0 or 1, text that decodes): the items' bytes
+    checked by the element, about 64 KiB at a time along the first axis."""
     if not array.shape:
-        array[()]
+        array.element.check_items(array.tobytes(), array.path)
         return
+    step = max(1, (1 << 16) // max(1, array.nbytes // max(1, len(array))))
     for start in range(0, len(array), step):
-        array[start : start + step].tolist()  # decoding raises ValueError for a bad character
+        array.element.check_items(array[start : start + step].tobytes(), array.path)
 
 
 def _error(path: "str", error: "BaseException") -> "None":

@@ -9,9 +9,10 @@ old array (with ignored bytes after it).
 import _thread
 import os
 
-from ._array import _c_strides, items_of
+from ._array import items_of
 from ._base import TYPE_CHECKING, ClosedError, NpyFormatError, data_bytes, flatten
-from ._elements import element_of
+from ._registry import element_of
+from ._layout import c_strides
 from ._files import extra_flags, reserve, write_at
 from ._header import format_header, read_fields
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from ._elements import Element
+    from ._element import Element
 
 
 class Appender:
@@ -190,6 +191,6 @@ def _fortran_positions(shape: "tuple[int, ...]") -> "list[int]":
     """The C-order positions of the items of ``shape``, listed in Fortran order (first axis
     fastest). O(product of shape)."""
     positions = [0]
-    for size, stride in zip(shape, _c_strides(shape)):
+    for size, stride in zip(shape, c_strides(shape)):
         positions = [position + i * stride for i in range(size) for position in positions]
     return positions

@@ -4,13 +4,13 @@ parsed from the bytes, the data a zero-copy slice of them."""
 from ._array import NpyArray, WritableNpyArray
 from ._region import Region
 from ._base import TYPE_CHECKING, NpyFormatError, data_bytes
-from ._elements import element_of
+from ._registry import element_of
 from ._header import read_fields
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._elements import Element
+    from ._element import Element
 
 
 def array_in(

@@ -14,7 +14,7 @@ import struct
 
 from ._array import WritableNpyArray
 from ._base import TYPE_CHECKING, ClosedError, data_bytes, shape_tuple
-from ._elements import check_element
+from ._element import check_element
 from ._files import publish, reserve, temporary_beside, write_at
 from ._header import format_header
 from ._region import Region
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from ._elements import Element
+    from ._element import Element
 
     T = TypeVar("T")
 

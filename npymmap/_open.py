@@ -7,7 +7,8 @@ import os
 
 from ._array import NpyArray, WritableNpyArray
 from ._base import TYPE_CHECKING, Header, NpyFormatError, data_bytes, overload, shape_tuple
-from ._elements import check_element, element_of
+from ._element import check_element
+from ._registry import element_of
 from ._files import extra_flags, publish, reserve, temporary_beside, write_at
 from ._header import format_header, read_fields, read_header_from
 from ._images import array_in
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from ._npz_writer import NpzWriter
 
     from ._base import Descr
-    from ._elements import Element
+    from ._element import Element
 
     StrPath = Union[str, "os.PathLike[str]"]
     WritableMode = Literal["r+", "c"]

@@ -10,15 +10,15 @@ own (a ctypes array, say), the map stays alive until that object goes and is the
 
 import _weakref
 
-from ._base import PYPY, TYPE_CHECKING, ClosedError, NpyFormatError
+from ._base import PYPY, TYPE_CHECKING, ClosedError, Generic, NpyFormatError, TypeVar
 
 if TYPE_CHECKING:
     import mmap
-    from typing import Any, Callable, TypeVar
+    from typing import Any, Callable
 
-    R = TypeVar("R")
+    from ._element import Element
 
-    from ._elements import Element
+R = TypeVar("R")
 
 
 class _Closed:
@@ -45,11 +45,27 @@ class _Closed:
         raise self.error()
 
 
+class _OnFirstUse(Generic[R]):
+    """A region's attribute made by ``make(region)`` on its first use, then kept in the region,
+    where later lookups find it before this descriptor (as :func:`functools.cached_property`,
+    which PyPy would import for 6 ms): a region binds its element's reader only when an item is
+    read, and a closed region's attributes raise :class:`ClosedError`."""
+
+    def __init__(self, make: "Callable[[Region], R]") -> "None":
+        self.make = make
+        self.name = make.__name__
+
+    def __get__(self, region: "Region", owner: "object") -> "R":
+        value = region.__dict__[self.name] = self.make(region)
+        return value
+
+
 class Region:
     """Bytes of array data, the objects keeping them alive, and the views made of them.
 
     ``data`` is a byte memoryview of the data alone (header excluded), writable when the mode is.
-    ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``. No ``__slots__``: the
+    ``get(i)`` and ``set(i, value)`` read and store item ``i`` of ``data``; ``close()`` replaces
+    both with what raises :class:`ClosedError`. No ``__slots__``: the
     class holds the defaults, so making a region sets only what differs (opening is a hot path).
     """
 
@@ -79,19 +95,21 @@ class Region:
             self._fd = fd
             self._close_fd = os.close  # kept so that __del__ at interpreter exit imports nothing
 
-    def get(self, position: "int") -> "Any":
-        """The value of item ``position``. (This first call binds the element's reader.)"""
+    @_OnFirstUse
+    def get(self) -> "Callable[[int], Any]":
+        """``get(i)``: the value of item ``i`` (the element's reader, made on first use)."""
         self.check_open()
-        self.get = self.element.reader(self._flat(), self.path)  # type: ignore[method-assign, assignment]
+        reader = self.element.reader(self._flat(), self.path)
         if PYPY and self.element.is_record and not self.data.readonly:
             self.exported = True  # items are live ctypes views of the map, which PyPy would unmap under them
-        return self.get(position)
+        return reader
 
-    def set(self, position: "int", value: "Any") -> "None":
-        """Store ``value`` as item ``position``. (This first call binds the element's writer.)"""
+    @_OnFirstUse
+    def set(self) -> "Callable[[int, Any], None]":
+        """``set(i, value)``: store ``value`` as item ``i`` (the element's writer, made on first
+        use); ``TypeError`` in a read-only region."""
         self.check_open()
-        self.set = _read_only_set if self.data.readonly else self.element.writer(self._flat())  # type: ignore[method-assign, assignment]
-        self.set(position, value)
+        return _read_only_set if self.data.readonly else self.element.writer(self._flat())
 
     def _flat(self) -> "memoryview":
         """The view the element's reader and writer work on, tracked for release on close."""

@@ -37,7 +37,7 @@ import atheris
 
 with atheris.instrument_imports(include=["npymmap", "zipfile"]):
     import npymmap
-    from npymmap import _array, _elements, _grow, _header, _npz, _npz_writer, _open, _records  # noqa: F401
+    from npymmap import _array, _element, _grow, _header, _npz, _npz_writer, _numbers, _open, _records, _registry, _text  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 MAX_ITEMS = 1 << 16  # tolist() of a larger array is O(size) by contract, not a fault

@@ -45,15 +45,19 @@ def test_import_loads_no_heavy_module() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_array_and_opening_modules_load_on_first_use_of_their_names() -> None:
-    """import npymmap loads the elements only; the first use of a name from the array or opening
-    modules loads them, and every public name is there for dir(), import * and attribute use."""
+def test_element_array_and_opening_modules_load_on_first_use_of_their_names() -> None:
+    """import npymmap loads the exceptions only; the first use of a name loads its module (an
+    element's: the number elements, not records, nor ctypes; open: the arrays, the registry and
+    the file helpers), and every public name is there for dir(), import * and attribute use."""
     code = """
 import sys, npymmap
 def ours():
     return sorted(m for m in sys.modules if m.startswith("npymmap."))
 print(ours())
 assert set(npymmap.__all__) <= set(dir(npymmap))
+npymmap.float64
+print(ours())
+assert "ctypes" not in sys.modules
 open_ = npymmap.open
 print(ours())
 namespace = {}
@@ -68,8 +72,11 @@ except AttributeError as error:
     result = run("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "['npymmap._base', 'npymmap._elements']",
-        "['npymmap._array', 'npymmap._base', 'npymmap._elements', 'npymmap._files', 'npymmap._header', 'npymmap._images', 'npymmap._open', 'npymmap._region']",
+        "['npymmap._base']",
+        "['npymmap._base', 'npymmap._element', 'npymmap._layout', 'npymmap._numbers']",
+        "['npymmap._access', 'npymmap._array', 'npymmap._base', 'npymmap._buffers', 'npymmap._element', 'npymmap._files', "
+        "'npymmap._header', 'npymmap._images', 'npymmap._layout', 'npymmap._numbers', 'npymmap._open', 'npymmap._region', "
+        "'npymmap._registry', 'npymmap._text']",
         "module 'npymmap' has no attribute 'no_such_name'",
     ]
 

@@ -1,0 +1,140 @@
+"""Item access by full index: the fastest way a window's layout and element allow.
+
+Every full-index fast path (an n-d memoryview, :class:`Reversed`, :class:`Decoded`,
+:class:`Strided`) follows **the fast-path rule**: it either gives the item or raises
+``TypeError`` — for a key that is not a full index of ints, and for an out-of-bounds index too
+(:func:`general_path`) — and the caller then takes the general path (``NpyArray._locate``), which
+also words every ``IndexError`` with the axis and its size. So a fast path never words an error of
+its own.
+"""
+
+from ._base import TYPE_CHECKING
+from ._layout import cast, is_contiguous
+
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from ._region import Region
+
+
+def general_path() -> "TypeError":
+    """The error by which a fast path hands a key to the general path (see the module's doc)."""
+    return TypeError("not an in-bounds full index: the general path reads it")
+
+
+class Strided:
+    """Item access by full index for windows memoryview cannot index: any strides, any element."""
+
+    __slots__ = ("region", "start", "shape", "strides")
+
+    def __init__(self, region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "None":
+        self.region = region
+        self.start = start
+        self.shape = shape
+        self.strides = strides
+
+    def position(self, key: "Any") -> "int":
+        """The item position an in-bounds full index of ints names; for any other key, the
+        fast-path rule's ``TypeError``."""
+        if key.__class__ is int:
+            key = (key,)
+        if key.__class__ is not tuple or len(key) != len(self.shape):
+            raise general_path()
+        position = self.start
+        for index, size, stride in zip(key, self.shape, self.strides):
+            if index.__class__ is not int:
+                raise general_path()
+            if index < 0:
+                index += size
+            if not 0 <= index < size:
+                raise general_path()
+            position += index * stride
+        return position
+
+    def __getitem__(self, key: "object") -> "Any":
+        position = self.position(key)  # first: a key that is no full index never binds the reader
+        return self.region.get(position)
+
+    def __setitem__(self, key: "object", value: "object") -> "None":
+        position = self.position(key)
+        self.region.set(position, value)
+
+
+class Reversed:
+    """Item access by full index for a window of native items whose axes are contiguous in
+    reverse order (Fortran order): ``items`` is the memoryview of the reversed shape, which
+    memoryview indexes in C with the reversed key."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: "memoryview") -> "None":
+        self.items = items
+
+    def __getitem__(self, key: "Any") -> "Any":
+        try:
+            return self.items[key[::-1]]
+        except IndexError:
+            raise general_path() from None
+
+    def __setitem__(self, key: "Any", value: "Any") -> "None":
+        try:
+            self.items[key[::-1]] = value
+        except IndexError:
+            raise general_path() from None
+
+
+class Decoded(Strided):
+    """A :class:`Strided` window of numbers memoryview cannot read (another byte order, float16,
+    complex64) whose reads go through ``bits``: its items as native unsigned ints of their size
+    (in the reversed shape when ``reverse``), which memoryview finds in C, and ``decode`` makes
+    into values. Writes go through :class:`Strided`."""
+
+    __slots__ = ("bits", "decode", "reverse")
+
+    def __init__(
+        self,
+        region: "Region",
+        start: "int",
+        shape: "tuple[int, ...]",
+        strides: "tuple[int, ...]",
+        bits: "memoryview",
+        decode: "Callable[[int], Any]",
+        reverse: "bool",
+    ) -> "None":
+        super().__init__(region, start, shape, strides)
+        self.bits = bits
+        self.decode = decode
+        self.reverse = reverse
+
+    def __getitem__(self, key: "Any") -> "Any":
+        try:
+            return self.decode(self.bits[key[::-1] if self.reverse else key])
+        except IndexError:
+            raise general_path() from None
+
+
+def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "Any":
+    """What a window's full indices go through: the fastest its layout and element allow.
+
+    A window that is contiguous in C order, or in reverse (Fortran order), gets a memoryview of
+    its items (tracked, to be released on close): native items are that memoryview itself, or a
+    :class:`Reversed` of it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and
+    decoded (:class:`Decoded`). Any other window, element or empty window: :class:`Strided`.
+    """
+    element = region.element
+    size = 1
+    for n in shape:
+        size *= n
+    code = element.memoryview_format
+    bits = None if code is not None else element.bits_reader()
+    if bits is not None:
+        code = bits[0]
+    c_order = is_contiguous(shape, strides)
+    if code is None or not size or not (c_order or is_contiguous(shape, strides, fortran=True)):
+        return Strided(region, start, shape, strides)
+    itemsize = element.itemsize
+    items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape if c_order else shape[::-1])
+    region.track(items)
+    if bits is not None:
+        return Decoded(region, start, shape, strides, items, bits[1], not c_order)
+    return items if c_order else Reversed(items)

@@ -1,0 +1,206 @@
+"""Fixed-width text and raw bytes: NumPy's ``S`` (bytes, NUL-padded), ``U`` (str as UTF-32 in
+either byte order) and ``V`` (raw bytes of exactly the width).
+
+Items are sliced from the data and decoded; trailing NULs are stripped on read and padded on
+write, as NumPy does. A value too long for its item is a ``ValueError``, never cut.
+"""
+
+from ._base import TYPE_CHECKING, NpyFormatError
+from ._element import NATIVE_ORDER, Element, T, interned
+
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+
+class TextElement(Element[T]):
+    """What the three fixed-width kinds share: an item is ``width`` units of ``_unit`` bytes, read
+    by slicing its bytes and decoding them (:meth:`_decode`), stored by encoding the value and
+    padding it with NULs (:meth:`_encode`)."""
+
+    __slots__ = ()
+
+    _kind = ""  # NumPy's kind letter
+    _unit = 1  # bytes per unit of the width
+    _factory = ""  # the npymmap function that makes one
+    scalar_types = (str, bytes, bytearray, memoryview)
+
+    def __init__(self, name: "str", byteorder: "str") -> "None":
+        width = int(name[1:])
+        byteorder = byteorder if self._unit > 1 else "|"
+        super().__init__(name, self._kind, width * self._unit, byteorder, f"{byteorder}{self._kind}{width}")
+
+    @classmethod
+    def parse(cls, code: "str") -> "str | None":
+        """``'S5'`` for ``'S5'``, ``'S05'`` and (width 0) ``'S'``, as NumPy reads them; ``None``
+        for any other code."""
+        digits = code[1:] or "0"
+        if code[:1] != cls._kind or not (digits.isascii() and digits.isdecimal()) or len(digits) > 10:
+            return None
+        return f"{cls._kind}{int(digits)}"
+
+    @property
+    def width(self) -> "int":
+        """The width NumPy names it by: characters for ``U``, bytes for ``S`` and ``V``."""
+        return self.itemsize // self._unit
+
+    def _constructor(self) -> "str":
+        return f"{self._factory}({self.width})"
+
+    def reader(self, flat: "memoryview", path: "str | None" = None) -> "Callable[[int], T]":
+        """As :meth:`Element.reader`; a ``U`` item holding a code above U+10FFFF raises
+        :class:`NpyFormatError` naming ``path``."""
+        size, decode = self.itemsize, self._decode
+        return lambda i: decode(flat[i * size : (i + 1) * size].tobytes(), path)
+
+    def writer(self, flat: "memoryview") -> "Callable[[int, T], None]":
+        size = self.itemsize
+
+        def store_text(i: "int", value: "T") -> "None":
+            flat[i * size : (i + 1) * size] = self._encode(value)
+
+        return store_text
+
+    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
+        size = self.itemsize
+        raw = data[start * size : (start + count) * size].tobytes()
+        return [self._decode(raw[k * size : (k + 1) * size], path) for k in range(count)]
+
+    def pack(self, values: "list[Any]") -> "bytes":
+        return b"".join(map(self._encode, values))
+
+    def struct_codes(self, count: "int") -> "str":
+        return f"{self.itemsize}s" * count
+
+    def from_struct(self, parts: "Any", path: "str | None") -> "T":
+        return self._decode(next(parts), path)
+
+    def to_struct(self, value: "Any") -> "tuple[Any, ...]":
+        return (self._encode(value),)
+
+    def field_ctype(self, swapped: "bool", field: "str") -> "Any":
+        import ctypes
+
+        return ctypes.c_char * self.itemsize
+
+    def _decode(self, raw: "bytes", path: "str | None" = None) -> "T":
+        """One item's value from its bytes."""
+        raise NotImplementedError
+
+    def _raw(self, value: "Any") -> "bytes":
+        """The bytes a value stores, unpadded; ``TypeError`` for a value of the wrong type."""
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value)
+        raise self._bad_value(value)
+
+    def _encode(self, value: "Any") -> "bytes":
+        """One item's bytes, padded with NULs; ``ValueError`` for a value too long to fit."""
+        raw = self._raw(value)
+        if len(raw) > self.itemsize:
+            size = f"{self.width} characters" if self._unit > 1 else f"{self.itemsize} bytes"
+            raise ValueError(f"{value!r:.40} does not fit a {self.descr} item ({size})")
+        return raw.ljust(self.itemsize, b"\0")
+
+    def _bad_value(self, value: "object") -> "Exception":
+        return TypeError(f"cannot store {type(value).__name__} {value!r:.40} in a {self.name} array")
+
+
+class BytesElement(TextElement[T]):
+    """NumPy's ``S<width>``: bytes of at most ``width``, NUL-padded; read with trailing NULs
+    stripped."""
+
+    __slots__ = ()
+    _kind = "S"
+    _factory = "bytes_"
+
+    def _decode(self, raw: "bytes", path: "str | None" = None) -> "T":
+        return raw.rstrip(b"\0")  # type: ignore[return-value]
+
+
+class VoidElement(TextElement[T]):
+    """NumPy's ``V<width>``: raw items of exactly ``width`` bytes, read as they are."""
+
+    __slots__ = ()
+    _kind = "V"
+    _factory = "void"
+
+    def _decode(self, raw: "bytes", path: "str | None" = None) -> "T":
+        return raw  # type: ignore[return-value]
+
+    def _encode(self, value: "Any") -> "bytes":
+        raw = self._raw(value)
+        if len(raw) != self.itemsize:
+            raise ValueError(f"{value!r:.40} does not fit a {self.descr} item (exactly {self.itemsize} bytes)")
+        return raw
+
+
+class StrElement(TextElement[T]):
+    """NumPy's ``U<width>``: ``str`` of at most ``width`` characters as UTF-32 in either byte
+    order. Lone surrogates are characters too, read and stored as NumPy does; a code above
+    U+10FFFF, which no ``str`` holds, is :class:`NpyFormatError` naming the file."""
+
+    __slots__ = ()
+    _kind = "U"
+    _unit = 4
+    _factory = "str_"
+
+    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
+        """As :meth:`Element.read`; the text is decoded as one block, then cut."""
+        size = self.itemsize
+        text = self._decode_block(data[start * size : (start + count) * size].tobytes(), path)
+        width = size // 4
+        return [text[k * width : (k + 1) * width].rstrip("\0") for k in range(count)]  # type: ignore[misc]
+
+    def check_items(self, raw: "bytes", path: "str | None") -> "None":
+        """Every item decodes: no code above U+10FFFF."""
+        self._decode_block(raw, path)
+
+    def field_ctype(self, swapped: "bool", field: "str") -> "Any":
+        import ctypes
+
+        return ctypes.c_uint32 * self.width
+
+    def _decode(self, raw: "bytes", path: "str | None" = None) -> "T":
+        return self._decode_block(raw, path).rstrip("\0")  # type: ignore[return-value]
+
+    def _decode_block(self, raw: "bytes", path: "str | None") -> "str":
+        try:
+            return raw.decode(self._codec(), "surrogatepass")
+        except UnicodeDecodeError as error:
+            reason = f"{self.descr} item holds {raw[error.start:error.end]!r}, not a Unicode character"
+            raise NpyFormatError(reason, path) from None
+
+    def _raw(self, value: "Any") -> "bytes":
+        if not isinstance(value, str):
+            raise self._bad_value(value)
+        return value.encode(self._codec(), "surrogatepass")  # as NumPy stores them
+
+    def _codec(self) -> "str":
+        return "utf-32-be" if self.byteorder == ">" else "utf-32-le"
+
+
+def bytes_(width: "int") -> "Element[bytes]":
+    """NumPy's ``S<width>``: byte strings of at most ``width`` bytes, NUL-padded in the file;
+    items read as ``bytes`` with trailing NULs stripped. ``ValueError`` for a negative width; a
+    width of 0 holds only ``b''``, as NumPy's ``S0``."""
+    element: "Element[bytes]" = interned(BytesElement, f"S{_width(width)}", "|")
+    return element
+
+
+def str_(width: "int") -> "Element[str]":
+    """NumPy's ``U<width>``: strings of at most ``width`` characters stored as UTF-32 (either byte
+    order); items read as ``str`` with trailing NULs stripped. ``ValueError`` for a negative width."""
+    element: "Element[str]" = interned(StrElement, f"U{_width(width)}", NATIVE_ORDER)
+    return element
+
+
+def void(width: "int") -> "Element[bytes]":
+    """NumPy's ``V<width>``: raw items of exactly ``width`` bytes, read as ``bytes`` (``V0``, which
+    NumPy writes for an array of empty records, holds only ``b''``)."""
+    element: "Element[bytes]" = interned(VoidElement, f"V{_width(width)}", "|")
+    return element
+
+
+def _width(width: "int") -> "int":
+    if type(width) is not int or width < 0:
+        raise ValueError(f"width must be a non-negative int, got {width!r}")
+    return width
