@@ -1,9 +1,11 @@
-"""Shared helpers for the NumPy-oracle tests (``tests/test_numpy_oracle*.py``).
+"""Shared helpers for the NumPy-oracle tests (``tests/test_numpy_oracle*.py``) and a few others.
 
 NumPy is the oracle: expected headers, values, Python types and bytes always come from NumPy
-(``numpy.lib.format``, ``tolist``, ``tobytes``, ``numpy.load``), never from npymmap. The test
-modules import these helpers with ``from conftest import ...`` (pytest puts ``tests/`` on
-``sys.path`` because it has no ``__init__.py``).
+(``numpy.lib.format``, ``tolist``, ``tobytes``, ``numpy.load``), never from npymmap. The element
+families the oracle tests run over (their dtypes, values, arrays and writes) are in
+``oracle_families.py``; this module holds what does not depend on a family. The test modules
+import both with ``from conftest import ...`` and ``from oracle_families import ...`` (pytest puts
+``tests/`` on ``sys.path`` because it has no ``__init__.py``).
 
 Each test gets its own directory from the ``npy_dir`` fixture, under one pytest temporary directory
 for the session: ``tmp_path`` would do, but it scans every sibling it has made so far, which makes
@@ -16,19 +18,18 @@ import itertools
 import math
 import warnings
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Union
 
 import numpy as np
 import numpy.typing as npt
 import pytest
-
-import npymmap
 
 _DIRECTORY_NUMBERS = itertools.count()
 
 
 @pytest.fixture(scope="session")
 def npy_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's one temporary directory, which holds every test's ``npy_dir``."""
     return tmp_path_factory.mktemp("numpy_oracle")
 
 
@@ -40,83 +41,8 @@ def npy_dir(npy_base: Path) -> Path:
     return path
 
 
-# The catalogue: every element and NumPy's name for its dtype.
-ELEMENTS: list[tuple[npymmap.Element[Any], str]] = [
-    (npymmap.bool_, "bool"),
-    (npymmap.int8, "int8"),
-    (npymmap.int16, "int16"),
-    (npymmap.int32, "int32"),
-    (npymmap.int64, "int64"),
-    (npymmap.uint8, "uint8"),
-    (npymmap.uint16, "uint16"),
-    (npymmap.uint32, "uint32"),
-    (npymmap.uint64, "uint64"),
-    (npymmap.float16, "float16"),
-    (npymmap.float32, "float32"),
-    (npymmap.float64, "float64"),
-    (npymmap.complex64, "complex64"),
-    (npymmap.complex128, "complex128"),
-]
-ELEMENT_IDS = [name for _, name in ELEMENTS]
-ByteOrder = Literal["<", ">"]
-ORDERS: list[ByteOrder] = ["<", ">"]
-ORDER_IDS = ["le", "be"]
-SHAPES: list[tuple[int, ...]] = [(), (0,), (5,), (3, 4), (2, 3, 4), (3, 0, 2)]
-SHAPE_IDS = ["0d", "empty1d", "1d", "2d", "3d", "empty3d"]
-VERSIONS: list[tuple[int, int]] = [(1, 0), (2, 0), (3, 0)]
-VERSION_IDS = ["v1", "v2", "v3"]
-LAYOUTS = [False, True]
-LAYOUT_IDS = ["C", "F"]
-
 # One step of a view chain: "T" for the transpose, else an index.
 Key = Union[str, tuple[Union[int, slice, "ellipsis"], ...]]  # types.EllipsisType is 3.10+
-
-
-def element_and_dtype(
-    element: npymmap.Element[Any], numpy_name: str, order: ByteOrder
-) -> tuple[npymmap.Element[Any], np.dtype[Any]]:
-    """The element in ``order`` and NumPy's dtype for it, built independently of each other."""
-    return element.newbyteorder(order), np.dtype(numpy_name).newbyteorder(order)
-
-
-def value_pool(dtype: np.dtype[Any]) -> list[Any]:
-    """Python values covering a dtype's corners: extremes, signs, NaN/inf, subnormals, parts."""
-    if dtype.kind == "b":
-        return [True, False, False, True, True, False, True]
-    if dtype.kind in "iu":
-        info = np.iinfo(dtype)
-        low, high = int(info.min), int(info.max)
-        if dtype.kind == "u":
-            return [high, 0, 1, high - 1, high // 2 + 1, 42, 7]
-        return [low, high, -1, 0, 1, low + 1, high - 1, 42, -7]
-    floats = np.finfo(dtype)
-    biggest, tiny, subnormal = float(floats.max), float(floats.tiny), float(floats.smallest_subnormal)
-    nan, inf = float("nan"), float("inf")
-    if dtype.kind == "f":
-        return [nan, inf, -inf, -0.0, biggest, -biggest, subnormal, tiny, 1.5, -2.25, 0.1, 1 / 3, 0.0]
-    return [
-        complex(nan, 1.0),
-        complex(inf, -inf),
-        complex(-0.0, 0.0),
-        complex(biggest, -tiny),
-        complex(1.5, -2.5),
-        complex(0.0, 0.0),
-        complex(-1 / 3, 0.1),
-        complex(1.0, nan),
-        complex(-subnormal, biggest),
-    ]
-
-
-def python_values(dtype: np.dtype[Any], count: int, offset: int = 0) -> list[Any]:
-    """``count`` values from the dtype's pool, starting at ``offset`` and cycling."""
-    pool = value_pool(dtype)
-    return [pool[(i + offset) % len(pool)] for i in range(count)]
-
-
-def make_array(dtype: np.dtype[Any], shape: tuple[int, ...], fortran: bool, offset: int = 0) -> npt.NDArray[Any]:
-    """A NumPy array of pool values, laid out in C or Fortran order."""
-    arr = np.array(python_values(dtype, math.prod(shape), offset), dtype=dtype).reshape(shape)
-    return arr.copy(order="F") if fortran else arr
 
 
 def write_with_numpy(path: str, arr: npt.NDArray[Any], fortran: bool, version: tuple[int, int] | None) -> None:
@@ -134,6 +60,12 @@ def write_with_numpy(path: str, arr: npt.NDArray[Any], fortran: bool, version: t
         del mapped
 
 
+def header_descr(dtype: np.dtype[Any]) -> Any:
+    """The ``descr`` NumPy writes in a header for ``dtype``: its ``str``, or its ``descr`` list for
+    a record (npymmap's ``descr`` is the same)."""
+    return np.lib.format.dtype_to_descr(dtype)
+
+
 def numpy_header(path: str) -> tuple[tuple[int, int], tuple[int, ...], bool, Any, int]:
     """(version, shape, fortran_order, descr, data offset) as NumPy reads them."""
     with open(path, "rb") as file:
@@ -142,15 +74,17 @@ def numpy_header(path: str) -> tuple[tuple[int, int], tuple[int, ...], bool, Any
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(file)
         else:  # 2.0 and 3.0 share the 4-byte length field, and these headers are ASCII
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(file)
-        return version, shape, fortran, np.lib.format.dtype_to_descr(dtype), file.tell()
+        return version, shape, fortran, header_descr(dtype), file.tell()
 
 
 def numpy_load(path: str) -> npt.NDArray[Any]:
+    """The array in the file at ``path``, as ``numpy.load`` reads it."""
     loaded: npt.NDArray[Any] = np.load(path)
     return loaded
 
 
 def file_bytes(path: str) -> bytes:
+    """Every byte of the file at ``path``."""
     with open(path, "rb") as file:
         return file.read()
 
@@ -162,7 +96,22 @@ def assign_like_numpy(ref: Any, key: Any, value: Any) -> None:
         ref[key] = value
 
 
+def assert_write_refused(
+    a: Any, key: Any, value: Any, errors: type[Exception] | tuple[type[Exception], ...], path: str
+) -> None:
+    """``a[key] = value`` raises ``errors`` and changes neither npymmap's array ``a`` nor its file
+    at ``path``. (Where a list holds the bad value among the view's current values, storing the
+    good ones before the error, which npymmap allows, changes nothing either.)"""
+    before, file_before = a.tobytes(), file_bytes(path)
+    with pytest.raises(errors):
+        a[key] = value
+    assert a.tobytes() == before, f"{value!r:.80} into {key!r} changed the array"
+    a.flush()
+    assert file_bytes(path) == file_before, f"{value!r:.80} into {key!r} changed the file"
+
+
 def same_float(got: float, expected: float) -> bool:
+    """Equal floats, where NaN equals NaN and -0.0 is not 0.0."""
     if math.isnan(expected):
         return math.isnan(got)
     return got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
@@ -174,10 +123,15 @@ def view_values(view: memoryview) -> Any:
 
 
 def assert_same(got: Any, expected: Any, where: str = "") -> None:
-    """Equal values of identical Python types, nested lists alike; NaN equals NaN, -0.0 is not 0.0."""
+    """Equal values of identical Python types, nested lists and tuples (records) alike; NaN equals
+    NaN, -0.0 is not 0.0."""
     here = where or "top"
     assert type(got) is type(expected), f"at {here}: {got!r} ({type(got).__name__}) vs {expected!r} ({type(expected).__name__})"
-    if isinstance(expected, list):
+    if isinstance(expected, tuple):
+        assert len(got) == len(expected), f"at {here}: {len(got)} fields vs {len(expected)}: {got!r} vs {expected!r}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_same(g, e, f"{where}.{i}")
+    elif isinstance(expected, list):
         assert len(got) == len(expected), f"at {here}: length {len(got)} vs {len(expected)}"
         for i, (g, e) in enumerate(zip(got, expected)):
             assert_same(g, e, f"{where}[{i}]")
@@ -206,6 +160,13 @@ def sample_indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
     return sorted(candidates)
 
 
+def at(nested: Any, index: tuple[int, ...] | int) -> Any:
+    """The item of nested lists (a ``tolist()``) at a full index, or at an int for a 1-d list."""
+    for i in index if isinstance(index, tuple) else (index,):
+        nested = nested[i]
+    return nested
+
+
 def apply_chain(target: Any, chain: list[Key]) -> Any:
     """Apply ``.T`` and index steps in turn; the same code drives NumPy and npymmap."""
     for step in chain:
@@ -213,44 +174,24 @@ def apply_chain(target: Any, chain: list[Key]) -> Any:
     return target
 
 
-def apply_same_writes(target: Any, fill: np.ndarray[Any, Any], scalar: Any, corner: Any, numpy_side: bool) -> None:
-    """Fill everything with ``fill``, then every other row with ``scalar`` and the last item with
-    ``corner``: npymmap (``numpy_side=False``) gets nested lists, NumPy an array (it cannot
-    broadcast ``[[], [], []]`` to (3, 0, 2))."""
-    shape = fill.shape
-    if numpy_side:
-        assign_like_numpy(target, Ellipsis, fill)
-    else:
-        target[...] = fill.tolist()
-    if fill.size == 0:
-        return
-    if shape:
-        if numpy_side:
-            assign_like_numpy(target, (slice(None, None, 2), Ellipsis), scalar)
-        else:
-            target[::2, ...] = scalar
-    last = (-1,) * len(shape)
-    if numpy_side:
-        assign_like_numpy(target, last, corner)
-    else:
-        target[last] = corner
-
-
 # Records: NumPy dtypes and values in the form npymmap gives them
 
 
 def field_dtype(dtype: np.dtype[Any], name: str) -> np.dtype[Any]:
+    """The dtype of a record's field ``name``."""
     fields: Any = dtype.fields
     found: np.dtype[Any] = fields[name][0]
     return found
 
 
 def named_fields(dtype: np.dtype[Any]) -> list[str]:
+    """A record's field names, in order."""
     names: Any = dtype.names
     return list(names)
 
 
 def has_time(dtype: np.dtype[Any]) -> bool:
+    """Whether ``dtype`` is or holds (in a field or sub-array, at any depth) a datetime64/timedelta64."""
     if dtype.subdtype is not None:
         return has_time(dtype.subdtype[0])
     if dtype.names is not None:
@@ -293,3 +234,38 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def padding_mask(dtype: np.dtype[Any]) -> bytes:
+    """One item's bytes: 0xff where a named field lies (at any depth), 0x00 for record padding."""
+    mask = bytearray(dtype.itemsize)
+
+    def mark(dt: np.dtype[Any], offset: int) -> None:
+        if dt.subdtype is not None:
+            base, shape = dt.subdtype
+            for e in range(math.prod(shape)):
+                mark(base, offset + e * base.itemsize)
+        elif dt.names is not None:
+            fields: Any = dt.fields
+            for name in named_fields(dt):
+                mark(fields[name][0], offset + fields[name][1])
+        else:
+            mask[offset : offset + dt.itemsize] = b"\xff" * dt.itemsize
+
+    mark(dtype, 0)
+    return bytes(mask)
+
+
+def assert_bytes(got: bytes, want: bytes, dtype: np.dtype[Any], where: str = "") -> None:
+    """Equal bytes of items of ``dtype``, record padding aside (exactly equal for any other dtype):
+    NumPy copies structured arrays field by field, so the padding of its copies
+    (``copy(order="F")``, ``tobytes()`` of a strided view) is whatever memory held, and a tuple
+    store leaves it alone where npymmap zeroes it."""
+    assert len(got) == len(want), f"{where}: {len(got)} bytes vs {len(want)}"
+    mask = padding_mask(dtype)
+    if mask.count(0) and got != want:
+        size = len(mask)
+        whole = mask * (len(got) // size) if size else b""
+        got = bytes(g & m for g, m in zip(got, whole))
+        want = bytes(w & m for w, m in zip(want, whole))
+    assert got == want, where

@@ -1,60 +1,69 @@
-"""What NumPy writes, npymmap reads: headers, values, Python types, bytes and geometry.
+"""What NumPy writes, npymmap reads: headers, values, Python types, items, bytes and geometry.
 
 NumPy is the oracle throughout (see ``conftest.py``): every file is written by NumPy, and every
-expected header field, value and byte string comes from NumPy.
+expected header field, value and byte string comes from NumPy. The first tests run over every
+element family of ``oracle_families.py`` (numbers, text, times, records); the rest are corners of
+the number elements.
 """
 
 from __future__ import annotations
 
 import math
+import pickle
+import struct
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from conftest import (
-    ByteOrder,
-    ELEMENT_IDS,
+    Key,
+    apply_chain,
+    assert_bytes,
+    assert_same,
+    file_bytes,
+    header_descr,
+    numpy_header,
+    numpy_load,
+    view_values,
+)
+from oracle_families import (
     ELEMENTS,
+    FAMILIES,
     LAYOUT_IDS,
     LAYOUTS,
-    ORDER_IDS,
-    ORDERS,
-    SHAPE_IDS,
-    SHAPES,
+    MEMORYVIEW_FORMATS,
+    NUMBERS,
+    SCALAR_FAMILIES,
     VERSION_IDS,
     VERSIONS,
-    assert_same,
-    element_and_dtype,
-    make_array,
-    numpy_header,
-    sample_indices,
-    write_with_numpy,
+    Case,
+    Family,
+    case_params,
+    gives_typed_memoryview,
+    shape_params,
+    unit_of,
 )
 
 import npymmap
 
+# ---------------------------------------------------------------------------------------------
+# Every element family.
+
 
 @pytest.mark.parametrize("version", VERSIONS, ids=VERSION_IDS)
-@pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
 @pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
+@pytest.mark.parametrize(("family", "case", "shape"), shape_params(*FAMILIES))
 def test_numpy_written_file_reads_back_identically(
-    npy_dir: Path,
-    element: npymmap.Element[Any],
-    numpy_name: str,
-    order: ByteOrder,
-    fortran: bool,
-    shape: tuple[int, ...],
-    version: tuple[int, int],
+    npy_dir: Path, family: Family, case: Case, shape: tuple[int, ...], fortran: bool, version: tuple[int, int]
 ) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, shape, fortran)
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, version)
+    dtype = case.dtype
+    arr = family.make_array(dtype, shape, fortran)
+    expected = family.expected(arr)
+    path = family.write_file(npy_dir, arr, fortran, version)
     np_version, np_shape, np_fortran, np_descr, np_offset = numpy_header(path)
-    assert (np_version, np_shape, np_fortran) == (version, shape, fortran)  # the fixture wrote what we meant
+    assert (np_version, np_shape, np_fortran, np_descr) == (version, shape, fortran, header_descr(dtype))  # the fixture wrote what we meant
 
     header = npymmap.read_header(path)
     assert header.version == np_version
@@ -63,56 +72,160 @@ def test_numpy_written_file_reads_back_identically(
     assert header.descr == np_descr
     assert header.data_offset == np_offset
 
-    with npymmap.open(path) as a:
-        assert a.shape == arr.shape
-        assert a.ndim == arr.ndim
-        assert a.size == arr.size
-        assert a.nbytes == arr.nbytes
-        assert a.descr == np_descr == element.descr
-        assert a.element is element
-        assert a.fortran_order is fortran
-        assert a.mode == "r"
-        assert_same(a.tolist(), arr.tolist())
-        assert a.tobytes() == arr.tobytes()
-        for index in sample_indices(shape):
-            assert_same(a[index], arr[index].item(), str(index))
-        if not shape:
-            with pytest.raises(TypeError):
-                len(arr)
-            with pytest.raises(TypeError):
-                len(a)
-        if len(shape) == 1:
-            assert len(a) == shape[0]
-            assert_same(list(a), arr.tolist())
-            for i in (0, -1, shape[0] // 2) if shape[0] else ():
-                assert_same(a[i], arr[i].item(), str(i))
-        if len(shape) >= 2:
-            assert len(a) == shape[0]
-            assert_same([row.tolist() for row in a.rows()], [row.tolist() for row in arr])
-            with pytest.raises(TypeError):
-                iter(a)
-        if arr.size == 0 and arr.ndim:
-            with pytest.raises(IndexError):
-                arr[(0,) * arr.ndim]
-            with pytest.raises(IndexError):
-                a[(0,) * arr.ndim]
+    for mode in ("r", "r+", "c") if version == (1, 0) else ("r",):  # the modes read alike
+        with npymmap.open(path, mode=mode) as a:
+            assert a.mode == mode
+            assert (a.shape, a.ndim, a.size, a.nbytes) == (arr.shape, arr.ndim, arr.size, arr.nbytes)
+            assert a.descr == np_descr == case.element.descr
+            assert a.element is case.element
+            assert a.element.itemsize == dtype.itemsize
+            assert a.fortran_order is fortran
+            assert_same(a.tolist(), expected)
+            assert_bytes(a.tobytes(), arr.tobytes(), dtype)
+            in_file_order = a.T if fortran and len(shape) > 1 else a
+            assert in_file_order.tobytes() == file_bytes(path)[np_offset:]  # exactly, record padding too
+            family.assert_items(a, arr, expected)
+            assert_length_rows_and_views_like_numpys(a, arr)
+            as_numpy = np.asarray(a)
+            assert as_numpy.dtype == dtype
+            assert as_numpy.dtype.str == dtype.str
+            assert as_numpy.shape == shape
+            assert_bytes(as_numpy.tobytes(), arr.tobytes(), dtype)
+            assert_same(family.expected(as_numpy), expected)
+            del as_numpy
+            if mode == "r":
+                assert_data_is_a_typed_memoryview_exactly_where_numpys_items_fit_one(a, arr)
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
-def test_open_with_element_accepts_either_byte_order_and_keeps_the_files(
-    npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, order: ByteOrder
-) -> None:
-    file_element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, (2, 3), False)
+def view_chains(shape: tuple[int, ...]) -> list[list[Key]]:
+    """Views read from every array of ``shape``: stepped backwards; transposed, stepped both ways
+    and a column (where there is a second one)."""
+    if len(shape) == 1:
+        return [[(slice(None, None, -2),)]]
+    if len(shape) < 2:
+        return []
+    chains: list[list[Key]] = [["T"], [(slice(None, None, -1), slice(None, None, 2))]]
+    if shape[1] > 1:
+        chains.append([(slice(None), 1)])
+    return chains
+
+
+def assert_length_rows_and_views_like_numpys(a: Any, arr: npt.NDArray[Any]) -> None:
+    """``len()``, ``rows()``, iteration, out-of-bounds items and :func:`view_chains` views of
+    npymmap's ``a`` behave as NumPy's ``arr`` (``a``'s items are checked by the family)."""
+    if not arr.ndim:
+        with pytest.raises(TypeError):
+            len(arr)
+        with pytest.raises(TypeError):
+            len(a)
+    else:
+        assert len(a) == len(arr)
+    if arr.ndim >= 2:
+        assert_same([row.tolist() for row in a.rows()], [Family.expected(row) for row in arr])
+        with pytest.raises(TypeError):
+            iter(a)
+    if arr.size == 0 and arr.ndim:
+        with pytest.raises(IndexError):
+            arr[(0,) * arr.ndim]
+        with pytest.raises(IndexError):
+            a[(0,) * arr.ndim]
+    for chain in view_chains(arr.shape):
+        view, numpy_view = apply_chain(a, chain), apply_chain(arr, chain)
+        assert_same(view.tolist(), Family.expected(numpy_view), str(chain))
+        assert_bytes(view.tobytes(), numpy_view.tobytes(), arr.dtype, str(chain))
+
+
+def assert_data_is_a_typed_memoryview_exactly_where_numpys_items_fit_one(a: Any, arr: npt.NDArray[Any]) -> None:
+    """``.data`` of a read-only ``a`` (in file order: transposed if Fortran) is a memoryview of
+    NumPy's items and values where :func:`gives_typed_memoryview`, and raises TypeError elsewhere."""
+    if not gives_typed_memoryview(arr.dtype):
+        with pytest.raises(TypeError):
+            a.data
+        return
+    contiguous, numpy_contiguous = (a.T, arr.T) if a.fortran_order and arr.ndim > 1 else (a, arr)
+    view = contiguous.data
+    assert view.readonly
+    assert view.itemsize == struct.calcsize(view.format) == arr.dtype.itemsize
+    assert view.format.lstrip("@=") in MEMORYVIEW_FORMATS[arr.dtype.kind]
+    assert view.tobytes() == numpy_contiguous.tobytes()
+    if arr.size:
+        assert_same(view_values(view), Family.expected(numpy_contiguous))
+    del view
+
+
+@pytest.mark.parametrize(("family", "case"), case_params(*SCALAR_FAMILIES))
+def test_element_descr_byte_order_unit_and_lookup_agree_with_numpy(family: Family, case: Case) -> None:
+    element, dtype = case.element, case.dtype
+    assert element.descr == dtype.str
+    assert element.itemsize == dtype.itemsize
+    assert element.kind == dtype.kind
+    assert npymmap.lookup(dtype.str) is element
+    assert pickle.loads(pickle.dumps(element)) is element
+    if dtype.str[0] == "|":
+        assert element.byteorder == "|"
+        assert element.newbyteorder("<") is element.newbyteorder(">") is element
+    else:
+        assert element.byteorder == dtype.str[0]
+        other: Literal["<", ">"] = ">" if dtype.str[0] == "<" else "<"
+        assert element.newbyteorder(other).descr == dtype.newbyteorder(other).str
+        assert element.newbyteorder(other).newbyteorder(dtype.str[0]) is element
+    if dtype.kind in "Mm":
+        assert element.unit == unit_of(dtype)
+
+
+@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=[name for _, name in ELEMENTS])
+def test_module_level_number_elements_are_native(element: npymmap.Element[Any], numpy_name: str) -> None:
+    assert element.descr == np.dtype(numpy_name).str
+
+
+@pytest.mark.parametrize(("family", "case"), case_params(*SCALAR_FAMILIES))
+def test_open_with_the_element_in_either_byte_order_keeps_the_files(npy_dir: Path, family: Family, case: Case) -> None:
+    arr = family.make_array(case.dtype, (2, 3), False)
     path = str(npy_dir / "data.npy")
     np.save(path, arr)
-    for asked in (element, element.newbyteorder("<"), element.newbyteorder(">")):
-        with npymmap.open(path, asked) as a:
-            assert a.descr == arr.dtype.str
-            assert a.element is file_element
-            assert_same(a.tolist(), arr.tolist())
-            assert a.tobytes() == arr.tobytes()
+    for asked in (case.element, case.element.newbyteorder("<"), case.element.newbyteorder(">")):
+        for mode in ("r", "r+", "c"):
+            with npymmap.open(path, asked, mode=mode) as a:
+                assert a.descr == case.dtype.str
+                assert a.element is case.element
+                assert a.element is npymmap.lookup(case.dtype.str)
+                assert_same(a.tolist(), family.expected(arr))
+                assert a.tobytes() == arr.tobytes()
+
+
+@pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
+@pytest.mark.parametrize(("family", "case"), case_params(*FAMILIES))
+def test_asarray_of_views_gives_numpys_dtype_and_bytes(npy_dir: Path, family: Family, case: Case, fortran: bool) -> None:
+    """``numpy.asarray`` through ``__array_interface__`` gives the file's dtype (for records every
+    named field, titles kept, padding as padding) and NumPy's bytes, for views with steps too."""
+    dtype = case.dtype
+    arr = family.make_array(dtype, (3, 4), fortran)
+    path = family.write_file(npy_dir, arr, fortran)
+    loaded = numpy_load(path)
+    keys: list[Any] = [
+        Ellipsis,
+        (slice(None, None, -1), slice(1, None)),
+        (slice(None, None, -1), slice(1, None, 2)),
+        (1, slice(None)),
+        (slice(None), -1),
+    ]
+    with npymmap.open(path, case.element) as a:
+        for key in keys:
+            got = np.asarray(a[key])
+            want = loaded[key]
+            assert got.shape == want.shape
+            assert got.dtype == want.dtype, f"{got.dtype} vs {want.dtype}"
+            assert got.dtype.itemsize == want.dtype.itemsize
+            assert got.dtype.names == want.dtype.names
+            assert got.dtype.descr == want.dtype.descr  # record padding stays padding, at NumPy's offsets
+            assert_bytes(got.tobytes(), want.tobytes(), dtype)
+            assert_same(family.expected(got), family.expected(want))
+            assert_same(a[key].tolist(), family.expected(want))
+            del got
+
+
+# ---------------------------------------------------------------------------------------------
+# Number elements: indexing, rows and what opens with which element.
 
 
 @pytest.mark.parametrize(
@@ -129,9 +242,8 @@ def test_open_with_element_accepts_either_byte_order_and_keeps_the_files(
 def test_out_of_bounds_full_index_raises_index_error_like_numpy(
     npy_dir: Path, shape: tuple[int, ...], fortran: bool, index: int | tuple[int, ...]
 ) -> None:
-    arr = make_array(np.dtype("float64"), shape, fortran)
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, None)
+    arr = NUMBERS.make_array(np.dtype("float64"), shape, fortran)
+    path = NUMBERS.write_file(npy_dir, arr, fortran)
     with pytest.raises(IndexError):
         arr[index]
     with npymmap.open(path) as a:
@@ -142,8 +254,7 @@ def test_out_of_bounds_full_index_raises_index_error_like_numpy(
 @pytest.mark.parametrize("descr", ["<f8", ">f8", "<f2", ">c8", ">i2", "<c16"])
 def test_fortran_items_and_windows_index_in_place_and_name_the_axis_out_of_bounds(npy_dir: Path, descr: str) -> None:
     arr = np.asfortranarray(np.arange(60.0).reshape(3, 4, 5).astype(descr))
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, True, None)
+    path = NUMBERS.write_file(npy_dir, arr, True)
     with npymmap.open(path, mode="r+") as a:
         window = a[:, :, 1:3]  # still contiguous in Fortran order
         assert window.fortran_order and arr[:, :, 1:3].flags.f_contiguous
@@ -175,8 +286,7 @@ def test_row_views_match_numpys_for_every_index_and_layout(
 ) -> None:
     arr = np.arange(math.prod(shape)).reshape(shape).astype(descr)
     arr = np.asfortranarray(arr) if fortran else arr
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, None)
+    path = NUMBERS.write_file(npy_dir, arr, fortran)
     with npymmap.open(path) as a:
         for parent, numpy_parent in ((a, arr), (a[::2], arr[::2]), (a.T, arr.T)):
             n = numpy_parent.shape[0]
@@ -189,17 +299,6 @@ def test_row_views_match_numpys_for_every_index_and_layout(
                     numpy_parent[i]
                 with pytest.raises(IndexError, match="out of bounds for axis 0"):
                     parent[i, ...]
-
-
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
-def test_element_descr_and_lookup_agree_with_numpy(element: npymmap.Element[Any], numpy_name: str, order: ByteOrder) -> None:
-    ordered, dtype = element_and_dtype(element, numpy_name, order)
-    assert ordered.descr == dtype.str
-    assert ordered.itemsize == dtype.itemsize
-    assert ordered.kind == dtype.kind
-    assert npymmap.lookup(dtype.str) is ordered
-    assert element.descr == np.dtype(numpy_name).str  # the module-level elements are native
 
 
 @pytest.mark.parametrize(

@@ -11,19 +11,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pytest
-from conftest import (
-    ByteOrder,
-    ELEMENTS,
-    ORDER_IDS,
-    ORDERS,
-    assert_same,
-    assign_like_numpy,
-    element_and_dtype,
-    make_array,
-    numpy_load,
-    python_values,
-    view_values,
-)
+from conftest import assert_same, assign_like_numpy, numpy_load, view_values
+from oracle_families import ELEMENTS, MEMORYVIEW_FORMATS, NUMBERS, Case
 
 import npymmap
 from npymmap._base import PYPY
@@ -32,7 +21,6 @@ from npymmap._base import PYPY
 # .data: a typed memoryview for native numeric elements.
 
 MEMORYVIEW_ELEMENTS = [(e, n) for e, n in ELEMENTS if n not in ("float16", "complex64", "complex128")]
-FORMATS_OF_KIND = {"b": "?", "i": "bhilq", "u": "BHILQ", "f": "fd"}
 
 
 @pytest.mark.parametrize("shape", [(), (0,), (5,), (3, 4), (2, 3, 4)], ids=["0d", "empty", "1d", "2d", "3d"])
@@ -41,14 +29,14 @@ def test_data_memoryview_has_numpys_shape_values_and_item_format(
     npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, shape: tuple[int, ...]
 ) -> None:
     dtype = np.dtype(numpy_name)
-    arr = make_array(dtype, shape, False)
+    arr = NUMBERS.make_array(dtype, shape, False)
     path = str(npy_dir / "data.npy")
     np.save(path, arr)
     with npymmap.open(path, element) as a:
         view = a.data
         assert view.itemsize == dtype.itemsize
         assert struct.calcsize(view.format) == struct.calcsize(arr.data.format) == dtype.itemsize
-        assert view.format.lstrip("@") in FORMATS_OF_KIND[dtype.kind]
+        assert view.format.lstrip("@") in MEMORYVIEW_FORMATS[dtype.kind]
         assert view.readonly
         assert view.tobytes() == arr.tobytes()
         if arr.size:
@@ -92,7 +80,7 @@ def test_data_of_a_fortran_array_needs_the_transpose(npy_dir: Path) -> None:
 @pytest.mark.parametrize("fortran", [False, True], ids=["C", "F"])
 def test_data_of_an_empty_view_is_an_empty_memoryview_whatever_the_layout(npy_dir: Path, fortran: bool) -> None:
     path = str(npy_dir / "data.npy")
-    arr = make_array(np.dtype("<f8"), (4, 6), fortran)
+    arr = NUMBERS.make_array(np.dtype("<f8"), (4, 6), fortran)
     np.save(path, arr)
     with npymmap.open(path) as a:
         for key in ((slice(2, 2),), (slice(None), slice(3, 3)), (slice(0, 3, -1), Ellipsis)):
@@ -136,19 +124,16 @@ def split_complex(values: Any) -> Any:
     return [values.real, values.imag]
 
 
-CTYPES_ELEMENTS = [(e, n) for e, n in ELEMENTS if n != "float16"]
+CTYPES_CASES = [case for case in NUMBERS.cases if case.dtype.str[1:] != "f2"]  # ctypes has no float16
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), CTYPES_ELEMENTS, ids=[n for _, n in CTYPES_ELEMENTS])
-def test_as_ctypes_values_and_writes_match_numpy(
-    npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, order: ByteOrder
-) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, (3, 4), False)
+@pytest.mark.parametrize("case", CTYPES_CASES, ids=[case.id for case in CTYPES_CASES])
+def test_as_ctypes_values_and_writes_match_numpy(npy_dir: Path, case: Case) -> None:
+    element, dtype = case.element, case.dtype
+    arr = NUMBERS.make_array(dtype, (3, 4), False)
     path = str(npy_dir / "data.npy")
     np.save(path, arr)
-    new_value = python_values(dtype, 1, offset=4)[0]
+    new_value = NUMBERS.values(dtype, 1, 4)[0]
     ref = arr.copy()
     assign_like_numpy(ref, (1, 2), new_value)
     with npymmap.open(path, element, mode="r+") as a:
@@ -178,8 +163,8 @@ def test_as_ctypes_values_and_writes_match_numpy(
 def test_as_ctypes_of_0d_and_of_transposed_fortran_arrays(npy_dir: Path, descr: str) -> None:
     scalar_path, table_path = str(npy_dir / "scalar.npy"), str(npy_dir / "table.npy")
     dtype = np.dtype(descr)
-    scalar = make_array(dtype, (), False, offset=4)
-    table = make_array(dtype, (3, 4), True, offset=4)
+    scalar = NUMBERS.make_array(dtype, (), False, offset=4)
+    table = NUMBERS.make_array(dtype, (3, 4), True, offset=4)
     np.save(scalar_path, scalar)
     np.save(table_path, table)
     with npymmap.open(scalar_path, mode="c") as a:
@@ -222,7 +207,7 @@ def test_everything_raises_value_error_after_close(
     npy_dir: Path, descr: str, mode: Literal["r", "r+", "c"]
 ) -> None:
     path = str(npy_dir / "data.npy")
-    arr = make_array(np.dtype(descr), (3, 4), False)
+    arr = NUMBERS.make_array(np.dtype(descr), (3, 4), False)
     np.save(path, arr)
     a: Any = npymmap.open(path, mode=mode)
     row = a[1, ...]

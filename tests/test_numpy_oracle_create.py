@@ -1,83 +1,41 @@
-"""npymmap.create against NumPy's ``open_memmap(..., mode="w+")``: the same bytes after the same writes."""
+"""npymmap.create against NumPy's ``open_memmap(..., mode="w+")``: the same bytes after the same writes.
+
+The first test runs over every element family of ``oracle_families.py``; the rest are corners of
+create() and of writes from buffers.
+"""
 
 from __future__ import annotations
 
 import array
-import math
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from conftest import (
-    apply_same_writes,
-    ByteOrder,
-    ELEMENT_IDS,
-    ELEMENTS,
+from conftest import file_bytes, numpy_load
+from oracle_families import (
+    FAMILIES,
     LAYOUT_IDS,
     LAYOUTS,
-    ORDER_IDS,
-    ORDERS,
-    SHAPE_IDS,
-    SHAPES,
     VERSION_IDS,
     VERSIONS,
-    assert_same,
-    assign_like_numpy,
-    element_and_dtype,
-    file_bytes,
-    numpy_load,
-    python_values,
+    Case,
+    Family,
+    assert_create_matches_open_memmap,
+    shape_params,
 )
 
 import npymmap
 
 
-def same_writes(target: Any, dtype: np.dtype[Any], shape: tuple[int, ...], numpy_side: bool) -> None:
-    fill = np.array(python_values(dtype, math.prod(shape), offset=2), dtype=dtype).reshape(shape)
-    scalar, corner = python_values(dtype, 2, offset=5)
-    apply_same_writes(target, fill, scalar, corner, numpy_side)
-
-
 @pytest.mark.parametrize("version", [None, *VERSIONS], ids=["auto", *VERSION_IDS])
-@pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
 @pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
+@pytest.mark.parametrize(("family", "case", "shape"), shape_params(*FAMILIES))
 def test_create_matches_open_memmap_byte_for_byte(
-    npy_dir: Path,
-    element: npymmap.Element[Any],
-    numpy_name: str,
-    order: ByteOrder,
-    fortran: bool,
-    shape: tuple[int, ...],
-    version: tuple[int, int] | None,
+    npy_dir: Path, family: Family, case: Case, shape: tuple[int, ...], fortran: bool, version: tuple[int, int] | None
 ) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    ours, theirs = str(npy_dir / "ours.npy"), str(npy_dir / "theirs.npy")
-    a = npymmap.create(ours, element, shape, fortran_order=fortran, version=version)
-    mapped: Any = np.lib.format.open_memmap(
-        theirs, mode="w+", dtype=dtype, shape=shape, fortran_order=fortran, version=version
-    )
-    assert a.mode == "w+"
-    assert (a.shape, a.descr, a.fortran_order) == (shape, dtype.str, fortran)
-    assert_same(a.tolist(), np.zeros(shape, dtype).tolist())  # zero-filled
-    assert file_bytes(ours) == file_bytes(theirs)  # before any write: header and zeros
-    same_writes(a, dtype, shape, numpy_side=False)
-    same_writes(mapped, dtype, shape, numpy_side=True)
-    a.flush()
-    mapped.flush()
-    expected = np.array(mapped).tolist()
-    assert_same(a.tolist(), expected)
-    a.close()
-    del mapped
-    assert file_bytes(ours) == file_bytes(theirs)
-    loaded = numpy_load(ours)
-    assert loaded.dtype == dtype
-    assert loaded.shape == shape
-    assert_same(loaded.tolist(), expected)
-    assert sorted(os.listdir(npy_dir)) == ["ours.npy", "theirs.npy"]  # no temporary file left behind
+    assert_create_matches_open_memmap(npy_dir, family, case.element, case.dtype, shape, fortran, version)
 
 
 def test_create_with_an_int_shape_is_one_dimensional_like_numpy(npy_dir: Path) -> None:

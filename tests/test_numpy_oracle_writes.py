@@ -1,4 +1,9 @@
-"""Writes through npymmap, checked with NumPy: modes "r+" and "c", views, and values NumPy stores or refuses."""
+"""Writes through npymmap, checked with NumPy: modes "r+" and "c", views, and values NumPy stores or refuses.
+
+The mode and view-write tests run over the numbers, text and times families of
+``oracle_families.py`` (records have their own, with items, in ``test_numpy_oracle_records.py``);
+the rest are corners of the number elements.
+"""
 
 from __future__ import annotations
 
@@ -9,118 +14,147 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import (
-    ByteOrder,
-    ELEMENT_IDS,
-    ELEMENTS,
-    LAYOUT_IDS,
-    LAYOUTS,
-    ORDER_IDS,
-    ORDERS,
     Key,
     apply_chain,
     assert_same,
     assign_like_numpy,
-    element_and_dtype,
     file_bytes,
-    make_array,
     numpy_load,
-    python_values,
     sample_indices,
-    write_with_numpy,
+)
+from oracle_families import (
+    LAYOUT_IDS,
+    LAYOUTS,
+    NUMBERS,
+    ORDER_IDS,
+    ORDERS,
+    SCALAR_FAMILIES,
+    ByteOrder,
+    Case,
+    Family,
+    case_params,
 )
 
 import npymmap
+
+
+def write_plan(family: Family, dtype: np.dtype[Any]) -> list[tuple[Any, Any]]:
+    """(key, value) writes on a (3, 4) array: items, a scalar into a row, a list into a column,
+    nested lists into a block and into a stepped reversed view."""
+    v = family.values(dtype, 14, 3)
+    return [
+        ((1, 2), v[0]),
+        ((-1, -1), v[1]),
+        ((0, slice(None)), v[2]),
+        ((slice(None), 1), [v[3], v[4], v[5]]),
+        ((slice(1, None), slice(2, None)), [[v[6], v[7]], [v[8], v[9]]]),
+        ((slice(None, None, -2), slice(None, None, -3)), [[v[10], v[11]], [v[12], v[13]]]),
+    ]
+
 
 # ---------------------------------------------------------------------------------------------
 # Mode "r+": writes land in the file, where NumPy sees them.
 
 
 @pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
-def test_writes_in_r_plus_mode_are_seen_by_numpy_load(
-    npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, order: ByteOrder, fortran: bool
-) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, (3, 4), fortran)
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, None)
+@pytest.mark.parametrize(("family", "case"), case_params(*SCALAR_FAMILIES))
+def test_writes_in_r_plus_mode_are_seen_by_numpy_load(npy_dir: Path, family: Family, case: Case, fortran: bool) -> None:
+    element, dtype = case.element, case.dtype
+    arr = family.make_array(dtype, (3, 4), fortran)
+    path = family.write_file(npy_dir, arr, fortran)
     header_before = npymmap.read_header(path)
-    v = python_values(dtype, 12, offset=3)
     ref = arr.copy(order="K")
-    writes: list[tuple[Any, Any]] = [
-        ((1, 2), v[0]),
-        ((-1, -1), v[1]),
-        ((0, slice(None)), v[2]),  # a scalar into a row
-        ((slice(None), 1), [v[3], v[4], v[5]]),  # a list into a column
-        ((slice(1, None), slice(2, None)), [[v[6], v[7]], [v[8], v[9]]]),  # nested lists into a block
-        ((slice(None, None, -2), slice(None, None, -3)), [[v[10], v[11]], [v[0], v[1]]]),
-    ]
+    ref_target = family.oracle(ref)
     with npymmap.open(path, element, mode="r+") as a:
         assert a.mode == "r+"
-        for key, value in writes:
+        assert a.element is element
+        for key, value in write_plan(family, dtype):
             a[key] = value
-            assign_like_numpy(ref, key, value)
-        assert_same(a.tolist(), ref.tolist())
+            assign_like_numpy(ref_target, key, value)
+        # Through a view object with steps, then through a view of that view.
+        view, ref_view = a[::2, ::-3], ref_target[::2, ::-3]
+        v = family.values(dtype, 4, 1)
+        view[1, 0] = v[0]
+        assign_like_numpy(ref_view, (1, 0), v[0])
+        view[:, 1] = [v[1], v[2]]
+        assign_like_numpy(ref_view, (slice(None), 1), [v[1], v[2]])
+        view.T[1, ...] = v[3]
+        assign_like_numpy(ref_view.T, (1, Ellipsis), v[3])
+        assert_same(a.tolist(), family.expected(ref))
+        assert a.tobytes() == ref.tobytes()
         a.flush()
-        assert_same(numpy_load(path).tolist(), ref.tolist())  # flushed, the map still open
+        assert numpy_load(path).tobytes() == ref.tobytes()  # flushed, the map still open
+        assert_same(family.expected(numpy_load(path)), family.expected(ref))
     loaded = numpy_load(path)
     assert loaded.dtype == dtype
-    assert_same(loaded.tolist(), ref.tolist())
     assert loaded.tobytes() == ref.tobytes()
+    assert_same(family.expected(loaded), family.expected(ref))
     assert npymmap.read_header(path) == header_before
+
+
+@pytest.mark.parametrize(("family", "case"), case_params(*SCALAR_FAMILIES))
+def test_writes_to_a_3d_array_through_stepped_views_match_numpy(npy_dir: Path, family: Family, case: Case) -> None:
+    dtype = case.dtype
+    for fortran in LAYOUTS:
+        arr = family.make_array(dtype, (2, 3, 2), fortran)
+        path = family.write_file(npy_dir, arr, fortran)
+        ref = arr.copy(order="K")
+        ref_target = family.oracle(ref)
+        v = family.values(dtype, 8, 5)
+        with npymmap.open(path, mode="r+") as a:
+            writes: list[tuple[Any, Any]] = [
+                ((1, ..., 0), [v[0], v[1], v[2]]),
+                ((slice(None), slice(None, None, 2), -1), [[v[3], v[4]], [v[5], v[6]]]),
+                ((-1, -2, 1), v[7]),
+                ((slice(None, None, -1), 0, slice(None)), v[2]),
+            ]
+            for key, value in writes:
+                a[key] = value
+                assign_like_numpy(ref_target, key, value)
+            assert_same(a.tolist(), family.expected(ref))
+        assert numpy_load(path).tobytes() == ref.tobytes()
 
 
 # ---------------------------------------------------------------------------------------------
 # Mode "c": copy-on-write, the file is never touched.
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), ELEMENTS, ids=ELEMENT_IDS)
+@pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
+@pytest.mark.parametrize(("family", "case"), case_params(*SCALAR_FAMILIES))
 def test_copy_on_write_mode_shows_writes_but_leaves_the_file_untouched(
-    npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, order: ByteOrder
+    npy_dir: Path, family: Family, case: Case, fortran: bool
 ) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, (2, 5), False)
-    path = str(npy_dir / "data.npy")
-    np.save(path, arr)
+    element, dtype = case.element, case.dtype
+    arr = family.make_array(dtype, (3, 4), fortran)
+    path = family.write_file(npy_dir, arr, fortran)
     an_old_time = 1_000_000_000 * 10**9
     os.utime(path, ns=(an_old_time, an_old_time))
     original = file_bytes(path)
-    v = python_values(dtype, 8, offset=4)
     numpy_copy: Any = np.load(path, mmap_mode="c")  # NumPy's own copy-on-write map is the oracle
-    writes: list[tuple[Any, Any]] = [
-        ((0, 0), v[0]),
-        ((1, slice(1, 4)), [v[1], v[2], v[3]]),
-        ((slice(None), -1), v[4]),
-    ]
     with npymmap.open(path, element, mode="c") as a:
         assert a.mode == "c"
-        for key, value in writes:
+        for key, value in write_plan(family, dtype):
             a[key] = value
-            assign_like_numpy(numpy_copy, key, value)
-        assert_same(a.tolist(), numpy_copy.tolist())
+            assign_like_numpy(family.oracle(numpy_copy), key, value)
+        assert_same(a.tolist(), family.expected(numpy_copy))
         assert a.tobytes() == numpy_copy.tobytes()
         with npymmap.open(path) as other:  # another map of the file still sees the original
-            assert_same(other.tolist(), arr.tolist())
+            assert_same(other.tolist(), family.expected(arr))
         a.flush()
+        assert file_bytes(path) == original
     del numpy_copy
     assert file_bytes(path) == original
+    assert numpy_load(path).tobytes() == arr.tobytes()
     assert os.stat(path).st_mtime_ns == an_old_time
 
 
 # ---------------------------------------------------------------------------------------------
 # Views: slices, steps, negative steps, ..., .T, views of views.
 
-VIEW_ELEMENTS: list[tuple[npymmap.Element[Any], str, str]] = [
-    (npymmap.float64, "float64", "<"),  # native: the memoryview fast path
-    (npymmap.int32, "int32", ">"),  # the other byte order: the struct path
-    (npymmap.complex64, "complex64", "<"),
-    (npymmap.float16, "float16", ">"),
-    (npymmap.uint8, "uint8", "<"),
-    (npymmap.bool_, "bool", "<"),
-]
-VIEW_ELEMENT_IDS = ["f8", "be_i4", "c8", "be_f2", "u1", "b1"]
+# float64-le: (on little-endian machines) native, the memoryview fast path; int32-be: the other
+# byte order, the struct path.
+VIEW_CASES = [case for case in NUMBERS.cases if case.id in ("float64-le", "int32-be", "complex64-le", "float16-be", "uint8-le", "bool-le")]
+VIEW_CASE_IDS = [case.id for case in VIEW_CASES]
 
 VIEW_CHAINS: list[tuple[str, tuple[int, ...], list[Key]]] = [
     ("rows_1_to_3", (4, 6), [(slice(1, 3),)]),
@@ -151,25 +185,17 @@ VIEW_CHAIN_IDS = [name for name, _, _ in VIEW_CHAINS]
 
 @pytest.mark.parametrize(("_name", "shape", "chain"), VIEW_CHAINS, ids=VIEW_CHAIN_IDS)
 @pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
-@pytest.mark.parametrize(("element", "numpy_name", "order"), VIEW_ELEMENTS, ids=VIEW_ELEMENT_IDS)
+@pytest.mark.parametrize("case", VIEW_CASES, ids=VIEW_CASE_IDS)
 def test_view_reads_equal_numpys_same_view(
-    npy_dir: Path,
-    element: npymmap.Element[Any],
-    numpy_name: str,
-    order: ByteOrder,
-    fortran: bool,
-    _name: str,
-    shape: tuple[int, ...],
-    chain: list[Key],
+    npy_dir: Path, case: Case, fortran: bool, _name: str, shape: tuple[int, ...], chain: list[Key]
 ) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, shape, fortran, offset=1)
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, None)
+    arr = NUMBERS.make_array(case.dtype, shape, fortran, offset=1)
+    path = NUMBERS.write_file(npy_dir, arr, fortran)
     expected = apply_chain(arr, chain)
     with npymmap.open(path) as a:
         view = apply_chain(a, chain)
         assert isinstance(view, npymmap.NpyArray)
+        assert view.element is case.element
         assert view.shape == expected.shape
         assert (view.ndim, view.size, view.nbytes) == (expected.ndim, expected.size, expected.nbytes)
         assert view.descr == expected.dtype.str
@@ -187,9 +213,8 @@ def test_view_reads_equal_numpys_same_view(
 def test_view_is_fortran_order_exactly_when_numpys_view_is_only_f_contiguous(
     npy_dir: Path, fortran: bool, _name: str, shape: tuple[int, ...], chain: list[Key]
 ) -> None:
-    arr = make_array(np.dtype("<f8"), shape, fortran)
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, None)
+    arr = NUMBERS.make_array(np.dtype("<f8"), shape, fortran)
+    path = NUMBERS.write_file(npy_dir, arr, fortran)
     expected = apply_chain(arr, chain)
     only_fortran = expected.ndim > 1 and expected.flags.f_contiguous and not expected.flags.c_contiguous
     with npymmap.open(path) as a:
@@ -198,35 +223,17 @@ def test_view_is_fortran_order_exactly_when_numpys_view_is_only_f_contiguous(
 
 @pytest.mark.parametrize(("_name", "shape", "chain"), VIEW_CHAINS, ids=VIEW_CHAIN_IDS)
 @pytest.mark.parametrize("fortran", LAYOUTS, ids=LAYOUT_IDS)
-@pytest.mark.parametrize(("element", "numpy_name", "order"), VIEW_ELEMENTS, ids=VIEW_ELEMENT_IDS)
+@pytest.mark.parametrize("case", VIEW_CASES, ids=VIEW_CASE_IDS)
 def test_writes_through_views_land_where_numpy_puts_them(
-    npy_dir: Path,
-    element: npymmap.Element[Any],
-    numpy_name: str,
-    order: ByteOrder,
-    fortran: bool,
-    _name: str,
-    shape: tuple[int, ...],
-    chain: list[Key],
+    npy_dir: Path, case: Case, fortran: bool, _name: str, shape: tuple[int, ...], chain: list[Key]
 ) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
-    arr = make_array(dtype, shape, fortran, offset=1)
-    path = str(npy_dir / "data.npy")
-    write_with_numpy(path, arr, fortran, None)
+    arr = NUMBERS.make_array(case.dtype, shape, fortran, offset=1)
+    path = NUMBERS.write_file(npy_dir, arr, fortran)
     ref = arr.copy(order="K")
     ref_view = apply_chain(ref, chain)
-    fill = np.array(python_values(dtype, ref_view.size, offset=5), dtype=dtype).reshape(ref_view.shape)
-    scalar, corner = python_values(dtype, 2, offset=9)
     with npymmap.open(path, mode="r+") as a:
         view = apply_chain(a, chain)
-        view[...] = fill.tolist()
-        assign_like_numpy(ref_view, Ellipsis, fill)
-        if ref_view.ndim and ref_view.size:
-            view[::2, ...] = scalar
-            assign_like_numpy(ref_view, (slice(None, None, 2), Ellipsis), scalar)
-            last = (-1,) * ref_view.ndim
-            view[last] = corner
-            assign_like_numpy(ref_view, last, corner)
+        NUMBERS.same_writes(view, ref_view)
         assert_same(view.tolist(), ref_view.tolist())
         assert_same(a.tolist(), ref.tolist())
     assert_same(numpy_load(path).tolist(), ref.tolist())
@@ -250,7 +257,7 @@ def test_assigning_an_npymmap_array_to_a_view_copies_like_numpy(
     npy_dir: Path, _name: str, source_descr: str, target_chain: list[Key], source_chain: list[Key]
 ) -> None:
     target_path, source_path = str(npy_dir / "target.npy"), str(npy_dir / "source.npy")
-    target_arr = make_array(np.dtype("<f8"), (4, 6), False)
+    target_arr = NUMBERS.make_array(np.dtype("<f8"), (4, 6), False)
     source_arr = (-np.arange(24) * 1.25).astype(source_descr).reshape(4, 6)
     np.save(target_path, target_arr)
     np.save(source_path, source_arr)
@@ -278,16 +285,13 @@ def test_assigning_an_overlapping_view_of_the_same_array_copies_like_numpy(npy_d
 # ---------------------------------------------------------------------------------------------
 # Values NumPy would store differently, or refuse.
 
-FLOAT_ELEMENTS = [(e, n) for e, n in ELEMENTS if n.startswith(("float", "complex"))]
+FLOAT_CASES = [case for case in NUMBERS.cases if case.dtype.kind in "fc"]
 
 
 @pytest.mark.parametrize("text", ["x", "1.5", ""])
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), FLOAT_ELEMENTS, ids=[n for _, n in FLOAT_ELEMENTS])
-def test_assigning_a_str_to_a_float_array_raises_type_error(
-    npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, order: ByteOrder, text: str
-) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
+@pytest.mark.parametrize("case", FLOAT_CASES, ids=[case.id for case in FLOAT_CASES])
+def test_assigning_a_str_to_a_float_array_raises_type_error(npy_dir: Path, case: Case, text: str) -> None:
+    element, dtype = case.element, case.dtype
     path = str(npy_dir / "data.npy")
     np.save(path, np.zeros(4, dtype=dtype))
     with npymmap.open(path, element, mode="r+") as a:
@@ -300,15 +304,12 @@ def test_assigning_a_str_to_a_float_array_raises_type_error(
     assert numpy_load(path)[:2].tolist() == np.zeros(2, dtype=dtype).tolist()
 
 
-INT_ELEMENTS = [(e, n) for e, n in ELEMENTS if n.startswith(("int", "uint"))]
+INT_CASES = [case for case in NUMBERS.cases if case.dtype.kind in "iu"]
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
-@pytest.mark.parametrize(("element", "numpy_name"), INT_ELEMENTS, ids=[n for _, n in INT_ELEMENTS])
-def test_out_of_range_int_raises_overflow_error_like_numpy(
-    npy_dir: Path, element: npymmap.Element[Any], numpy_name: str, order: ByteOrder
-) -> None:
-    element, dtype = element_and_dtype(element, numpy_name, order)
+@pytest.mark.parametrize("case", INT_CASES, ids=[case.id for case in INT_CASES])
+def test_out_of_range_int_raises_overflow_error_like_numpy(npy_dir: Path, case: Case) -> None:
+    element, dtype = case.element, case.dtype
     info = np.iinfo(dtype)
     path = str(npy_dir / "data.npy")
     np.save(path, np.zeros(4, dtype=dtype))
