@@ -135,21 +135,23 @@ class NpzFile(Generic[ArrayT]):
     def read(self, name: "str") -> "NpyArray[Any]":
         """The member loaded into memory (decompressed if need be): a read-only array over a copy.
 
-        For compressed members, which cannot be mapped. ``KeyError`` for no such member.
+        For compressed members, which cannot be mapped. ``KeyError`` for no such member. One
+        read at a time: ``zipfile`` counts the readers of its file without a lock, and two threads
+        reading at once can make it close the file under a third.
         """
         import errno
 
-        self._check_open()
         info = self._info(name)
         where = f"{self.path}::{info.filename}"
-        try:
-            raw = self._archive.read(info)
-        except Exception as error:
-            self._check_open()  # closed by another thread meanwhile
-            if isinstance(error, OSError) and error.errno not in (None, errno.EINVAL):
-                raise  # the disk's fault; bz2 says "invalid data stream" as an OSError of no errno
-            # zipfile and its decompressors (zlib.error, ...) on damaged data
-            raise NpyFormatError(f"cannot read member: {error}", where) from None
+        with self._lock:
+            self._check_open()
+            try:
+                raw = self._archive.read(info)
+            except Exception as error:
+                if isinstance(error, OSError) and error.errno not in (None, errno.EINVAL):
+                    raise  # the disk's fault; bz2 says "invalid data stream" as an OSError of no errno
+                # zipfile and its decompressors (zlib.error, ...) on damaged data
+                raise NpyFormatError(f"cannot read member: {error}", where) from None
         return array_in(memoryview(raw), where, "member", None, "r", self._max_header_size)
 
     def flush(self) -> "None":

@@ -159,3 +159,29 @@ def test_appender_racing_close(tmp_path: Path) -> None:
     assert completed > 0 and closed > 0
     loaded = np.load(path)
     assert loaded[0].tolist() == [0, 0, 0, 0] and all(row == [1, 2, 3, 4] for row in loaded[1:].tolist())
+
+
+def test_archive_reads_from_many_threads_at_once(tmp_path: Path) -> None:
+    """NpzFile.read from several threads, no close: zipfile counts the readers of its file
+    without a lock, so unserialised reads could close the file under one another."""
+    path = tmp_path / "shared.npz"
+    x = np.arange(2000, dtype="<i8")
+    np.savez_compressed(path, x=x)
+    failures: list[str] = []
+    with npymmap.open_npz(path) as archive:
+        start = threading.Barrier(4)
+
+        def reader() -> None:
+            start.wait()
+            try:
+                for _ in range(300):
+                    _expect(archive.read("x")[1999], 1999)
+            except BaseException as error:
+                failures.append(f"{type(error).__name__}: {error}")
+
+        threads = [threading.Thread(target=reader) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not failures, failures[:3]
