@@ -13,7 +13,6 @@ other libraries' buffers ``_buffers``'; how items become values, the element's.
 
 from ._access import item_access
 from ._base import PYPY, TYPE_CHECKING, Generic, TypeVar, flatten, overload
-from ._buffers import BYTE_FORMATS, buffer_items, has_buffer, structured_descr
 from ._layout import c_strides, cast, gather, group, is_contiguous, is_fortran, nest, runs, scatter
 from ._region import Region
 
@@ -328,7 +327,8 @@ class NpyArray(Generic[ItemT]):
         if size == 0:
             return nest([], 0, self._shape, self._strides) if self._shape else []
         element, data, path = self._region.element, self._region.data, self._region.path
-        if not is_contiguous(self._shape, self._strides):
+        if element.memoryview_format is not None or not is_contiguous(self._shape, self._strides):
+            # (a native window here is strided: a contiguous one has its memoryview, above)
             return group(element.read_runs(data, *runs(self._start, self._shape, self._strides), path), self._shape)[0]
         values = element.read(data, self._start, size, path)
         if not self._shape:
@@ -492,18 +492,21 @@ class WritableNpyArray(NpyArray[ItemT]):
         contiguous = is_contiguous(self._shape, self._strides)
         if isinstance(value, list) or isinstance(value, tuple) and not element.is_record:
             encoded = element.pack(flatten(list(value), self._shape))  # (a tuple is one record's value)
-        elif _is_one_value(value, element, self.nbytes):
-            encoded = element.pack([value] * self.size)
         else:
-            if contiguous and has_buffer(value):
-                with memoryview(value) as source_view:
-                    if source_view.c_contiguous and element.same_format(source_view.format):
-                        self._check_source_shape(tuple(source_view.shape or ()))
-                        start = self._start * element.itemsize
-                        region.data[start : start + self.nbytes] = source_view.cast("B")  # one memcpy
-                        return
-            source_shape, encoded = items_of(value, element)
-            self._check_source_shape(source_shape)
+            from ._buffers import has_buffer, is_one_value  # (loaded on the first fill from a value)
+
+            if not isinstance(value, NpyArray) and is_one_value(value, element, self.nbytes):
+                encoded = element.pack([value] * self.size)
+            else:
+                if contiguous and has_buffer(value):
+                    with memoryview(value) as source_view:
+                        if source_view.c_contiguous and element.same_format(source_view.format):
+                            self._check_source_shape(tuple(source_view.shape or ()))
+                            start = self._start * element.itemsize
+                            region.data[start : start + self.nbytes] = source_view.cast("B")  # one memcpy
+                            return
+                source_shape, encoded = items_of(value, element)
+                self._check_source_shape(source_shape)
         itemsize = element.itemsize
         if contiguous:
             start = self._start * itemsize
@@ -544,23 +547,6 @@ class WritableNpyArray(NpyArray[ItemT]):
             raise
 
 
-def _is_one_value(value: "object", element: "Element[Any]", nbytes: "int") -> "bool":
-    """True when ``value`` assigned to a view of ``nbytes`` bytes is one item to fill it with,
-    not an array of items: anything but an array or buffer; for strings and times also a
-    ``str`` or ``bytes``; for records also a Structure or the bytes of one record (bytes of the
-    whole view are its records)."""
-    if isinstance(value, NpyArray):
-        return False
-    if not element.is_record:
-        return isinstance(value, element.scalar_types) or not has_buffer(value)
-    if structured_descr(value) is not None:
-        return False
-    if not has_buffer(value):
-        return True
-    with memoryview(value) as view:  # type: ignore[arg-type]
-        return not (view.format in BYTE_FORMATS and view.nbytes == nbytes != element.itemsize)
-
-
 def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], bytes]":
     """The shape of an array or buffer ``value`` and its items as ``element``'s bytes, in C order:
     an npymmap array's items, converted when its element is another, or
@@ -569,4 +555,6 @@ def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], b
         if value.element == element:
             return value.shape, value.tobytes()
         return value.shape, element.pack(flatten(value.tolist(), value.shape))
+    from ._buffers import buffer_items  # (loaded on the first write from another library's buffer)
+
     return buffer_items(value, element)

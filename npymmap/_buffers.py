@@ -20,6 +20,21 @@ def has_buffer(value: "object") -> "bool":
     return True
 
 
+def is_one_value(value: "object", element: "Element[Any]", nbytes: "int") -> "bool":
+    """True when ``value`` (not an npymmap array) assigned to a view of ``nbytes`` bytes is one
+    item to fill it with, not an array of items: anything but a buffer; for strings and times
+    also a ``str`` or ``bytes``; for records also a Structure or the bytes of one record (bytes of
+    the whole view are its records)."""
+    if not element.is_record:
+        return isinstance(value, element.scalar_types) or not has_buffer(value)
+    if structured_descr(value) is not None:
+        return False
+    if not has_buffer(value):
+        return True
+    with memoryview(value) as view:  # type: ignore[arg-type]
+        return not (view.format in BYTE_FORMATS and view.nbytes == nbytes != element.itemsize)
+
+
 def buffer_items(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], bytes]":
     """The shape of an array or buffer ``value`` and its items as ``element``'s bytes, in C order.
 

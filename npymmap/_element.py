@@ -3,17 +3,11 @@
 :class:`Element` is the contract; each family of NumPy's types is one subclass that owns how its
 items move between file bytes and Python values:
 
-========================  ============  ==========================================  ==============
-class                     module        NumPy kinds                                 values
-========================  ============  ==========================================  ==============
-``NumberElement``         ``_numbers``  ``b`` ``i`` ``u`` ``f`` (bool, ints, floats)  bool/int/float
-``ComplexElement``        ``_numbers``  ``c``                                       complex
-``TimeElement``           ``_numbers``  ``M`` ``m`` (datetime64, timedelta64)       int counts
-``BytesElement``          ``_text``     ``S``                                       bytes
-``StrElement``            ``_text``     ``U``                                       str
-``VoidElement``           ``_text``     ``V``                                       bytes
-``RecordElement``         ``_records``  a list descr (structured dtypes)            tuples, Structures
-========================  ============  ==========================================  ==============
+- ``_numbers``: ``NumberElement`` (``b i u f``: bool, ints, floats), ``ComplexElement`` (``c``)
+  and ``TimeElement`` (``M m``: datetime64 and timedelta64, int counts);
+- ``_text``: ``BytesElement`` (``S``, bytes), ``StrElement`` (``U``, str), ``VoidElement`` (``V``,
+  raw bytes);
+- ``_records``: ``RecordElement`` (a list descr: tuples, or ctypes Structures as items).
 
 ``_registry`` reads descrs (``'<f8'``, ``'|S5'``, ``'float64'``, a record's list) into elements.
 No other module asks an element its kind letter or name: they ask it what they need (``is_record``,
@@ -79,7 +73,9 @@ class Element(Generic[T]):
     """The unit of datetime64 and timedelta64 counts (``'ns'``, ``'10s'``); ``''`` for the others."""
     """The names of a record's fields that hold values (padding left out); ``()`` for the others."""
 
-    def __init__(self, name: "str", kind: "str", itemsize: "int", byteorder: "str", descr: "Descr", memoryview_format: "str | None" = None) -> "None":
+    def __init__(
+        self, name: "str", kind: "str", itemsize: "int", byteorder: "str", descr: "Descr", memoryview_format: "str | None" = None
+    ) -> "None":
         self.name = name
         self.kind = kind
         self.itemsize = itemsize

@@ -106,12 +106,9 @@ class NumberElement(Element[T]):
         import struct
 
         size, unpack_from = self.itemsize, struct.Struct(self._struct_format(1)).unpack_from
-        return lambda i: self._value(unpack_from(flat, i * size))
-
-    def _value(self, parts: "tuple[Any, ...]") -> "T":
-        """An item's value from what struct unpacked for it."""
-        value: "T" = parts[0]
-        return value
+        if self._parts == 2:
+            return lambda i: complex(*unpack_from(flat, i * size))  # type: ignore[return-value]
+        return lambda i: unpack_from(flat, i * size)[0]
 
     def bits_reader(self) -> "tuple[str, Callable[[int], T]] | None":
         code = dict(UNSIGNED_FORMATS).get(self.itemsize)
@@ -120,9 +117,14 @@ class NumberElement(Element[T]):
         if self._bits is None:
             import struct
 
-            unpack, size, order, value = struct.Struct(self._struct_format(1)).unpack, self.itemsize, sys.byteorder, self._value
-            self._bits = code, lambda bits: value(unpack(bits.to_bytes(size, order)))
-        return self._bits
+            unpack, size, order = struct.Struct(self._struct_format(1)).unpack, self.itemsize, sys.byteorder
+            decode: "Callable[[int], Any]"
+            if self._parts == 2:
+                decode = lambda bits: complex(*unpack(bits.to_bytes(size, order)))  # noqa: E731
+            else:
+                decode = lambda bits: unpack(bits.to_bytes(size, order))[0]  # noqa: E731
+            self._bits = code, decode
+        return self._bits  # type: ignore[return-value]
 
     def writer(self, flat: "memoryview") -> "Callable[[int, T], None]":
         if self.memoryview_format is not None:
@@ -266,9 +268,6 @@ class ComplexElement(NumberElement[T]):
     _parts = 2
     struct_is_value = False
     ctype_axes = (2,)
-
-    def _value(self, parts: "tuple[Any, ...]") -> "T":
-        return complex(*parts)  # type: ignore[return-value]
 
     def _values(self, parts: "tuple[Any, ...]") -> "list[T]":
         return list(map(complex, parts[0::2], parts[1::2]))  # type: ignore[arg-type]

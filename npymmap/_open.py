@@ -11,7 +11,6 @@ from ._element import check_element
 from ._registry import element_of
 from ._files import extra_flags, publish, reserve, temporary_beside, write_at
 from ._header import format_header, read_fields, read_header_from
-from ._images import array_in
 from ._region import Region
 
 if TYPE_CHECKING:
@@ -195,6 +194,8 @@ def open_buffer(
     view = view.cast("B") if view.format != "B" or view.ndim != 1 else view
     if mode == "r+" and view.readonly:
         raise TypeError("mode 'r+' needs a writable buffer (bytearray, mmap, shared memory, ...)")
+    from ._images import array_in  # (loaded on the first open of a buffer)
+
     return array_in(view, "<buffer>", "buffer", element, mode, max_header_size)
 
 
