@@ -9,7 +9,7 @@ its own.
 """
 
 from ._base import TYPE_CHECKING
-from ._layout import cast, is_contiguous
+from ._layout import cast, is_contiguous, stop
 
 if TYPE_CHECKING:
     from typing import Any, Callable
@@ -85,11 +85,13 @@ class Reversed:
 
 class Decoded(Strided):
     """A :class:`Strided` window of numbers memoryview cannot read (another byte order, float16,
-    complex64) whose reads go through ``bits``: its items as native unsigned ints of their size
-    (in the reversed shape when ``reverse``), which memoryview finds in C, and ``decode`` makes
-    into values. Writes go through :class:`Strided`."""
+    complex64) that goes through ``bits``: its items as native unsigned ints of their size (in
+    the reversed shape when ``reverse``), which memoryview finds and stores in C; ``decode`` makes
+    such an int into a value and ``encode`` a value into one. A value ``encode`` does not take
+    (a float too large for float16, a string) goes through :class:`Strided`, whose writer stores
+    it as NumPy does or words the error."""
 
-    __slots__ = ("bits", "decode", "reverse")
+    __slots__ = ("bits", "decode", "encode", "reverse")
 
     def __init__(
         self,
@@ -99,11 +101,13 @@ class Decoded(Strided):
         strides: "tuple[int, ...]",
         bits: "memoryview",
         decode: "Callable[[int], Any]",
+        encode: "Callable[[Any], int]",
         reverse: "bool",
     ) -> "None":
         super().__init__(region, start, shape, strides)
         self.bits = bits
         self.decode = decode
+        self.encode = encode
         self.reverse = reverse
 
     def __getitem__(self, key: "Any") -> "Any":
@@ -112,21 +116,39 @@ class Decoded(Strided):
         except IndexError:
             raise general_path() from None
 
+    def __setitem__(self, key: "Any", value: "Any") -> "None":
+        try:
+            bits = self.encode(value)
+        except Exception:  # struct.error, OverflowError, AttributeError: the writer knows better
+            Strided.__setitem__(self, key, value)
+            return
+        try:
+            self.bits[key[::-1] if self.reverse else key] = bits
+        except IndexError:
+            raise general_path() from None
+
 
 def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "Any":
     """What a window's full indices go through: the fastest its layout and element allow.
 
-    A window that is contiguous in C order, or in reverse (Fortran order), gets a memoryview of
-    its items (tracked, to be released on close): native items are that memoryview itself, or a
-    :class:`Reversed` of it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and
-    decoded (:class:`Decoded`). Any other window, element or empty window: :class:`Strided`.
+    A 1-d window of native items, any step, is a slice of the region's flat memoryview (a column,
+    ``a[::2]``). A window that is contiguous in C order, or in reverse (Fortran order), gets a
+    memoryview of its items: native items are that memoryview itself, or a :class:`Reversed` of
+    it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and decoded
+    (:class:`Decoded`). Any other window, element or empty window: :class:`Strided`. The
+    memoryviews are tracked, to be released on close.
     """
     element = region.element
     size = 1
     for n in shape:
         size *= n
     code = element.memoryview_format
-    bits = None if code is not None else element.bits_reader()
+    if code is not None and len(shape) == 1 and size:
+        step = strides[0]
+        items = region.flat[start : stop(start, size, step) : step]
+        region.track(items)
+        return items
+    bits = None if code is not None else element.bits_codec()
     if bits is not None:
         code = bits[0]
     c_order = is_contiguous(shape, strides)
@@ -136,5 +158,5 @@ def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", stride
     items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape if c_order else shape[::-1])
     region.track(items)
     if bits is not None:
-        return Decoded(region, start, shape, strides, items, bits[1], not c_order)
+        return Decoded(region, start, shape, strides, items, bits[1], bits[2], not c_order)
     return items if c_order else Reversed(items)

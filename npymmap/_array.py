@@ -209,26 +209,11 @@ class NpyArray(Generic[ItemT]):
                 try:
                     item: "ItemT" = self._items[key]
                     return item
-                except (TypeError, NotImplementedError):
-                    pass  # not a full integer index: slices, ..., or too few indices
-            if key.__class__ is slice and key.step is None and self._items.__class__ is memoryview and not self._region.closed:
-                # a[start:stop] of a C-contiguous native array: the view's memoryview is a slice of
-                # this one's, made in C, with no cast and no contiguity checks.
-                first, stop, _ = key.indices(self._shape[0])
-                if first < stop:
-                    items = self._items[first:stop]
-                    self._region.track(items)
-                    start = self._start + first * self._strides[0]
-                    return self._make(self._region, start, (stop - first,) + self._shape[1:], self._strides, False, self._mode, items)
-            if key.__class__ is tuple and len(key) == 2 and key[1] is Ellipsis and key[0].__class__ is int and len(self._shape) > 1:
-                # a[i, ...], the row view (rows() makes one per row): what _locate gives, without its loop
-                self._region.check_open()
-                index, size = key[0], self._shape[0]
-                if -size <= index < size:
-                    shape, strides = self._shape[1:], self._strides[1:]
-                    fortran = self._items.__class__ is not memoryview and is_fortran(shape, strides)
-                    start = self._start + index % size * self._strides[0]
-                    return self._make(self._region, start, shape, strides, fortran, self._mode)
+                except (TypeError, NotImplementedError, IndexError):
+                    pass  # not an in-bounds full integer index: the general path says which
+            view = self._fast_view(key)
+            if view is not None:
+                return view
             located = self._locate(key)
             if isinstance(located, int):
                 item = self._region.get(located)
@@ -237,6 +222,32 @@ class NpyArray(Generic[ItemT]):
         except Exception:
             self._region.closed_instead()
             raise
+
+    def _fast_view(self, key: "object") -> "Self | None":
+        """The view of ``a[start:stop:step]`` or ``a[i, ...]`` (``rows()``, row fills), made
+        without the general path's loop; ``None`` for any other key, or one it would refuse."""
+        if key.__class__ is slice and self._items.__class__ is memoryview and self._shape and not self._region.closed:
+            # a[start:stop:step] of a native array whose items are a memoryview (C-contiguous,
+            # or 1-d): the view's memoryview is a slice of this one's, made in C, with no cast
+            # and no contiguity checks. (n-d windows take a step through the general path.)
+            first, stop, step = key.indices(self._shape[0])
+            count = len(range(first, stop, step))
+            if count and (step == 1 or len(self._shape) == 1):
+                items = self._items[first:stop:step]
+                self._region.track(items)
+                start = self._start + first * self._strides[0]
+                strides = (self._strides[0] * step,) + self._strides[1:]
+                return self._make(self._region, start, (count,) + self._shape[1:], strides, False, self._mode, items)
+        if key.__class__ is tuple and len(key) == 2 and key[1] is Ellipsis and key[0].__class__ is int and len(self._shape) > 1:
+            # a[i, ...], the row view (rows() makes one per row): what _locate gives, without its loop
+            self._region.check_open()
+            index, size = key[0], self._shape[0]
+            if -size <= index < size:
+                shape, strides = self._shape[1:], self._strides[1:]
+                fortran = self._items.__class__ is not memoryview and is_fortran(shape, strides)
+                start = self._start + index % size * self._strides[0]
+                return self._make(self._region, start, shape, strides, fortran, self._mode)
+        return None
 
     def _locate(self, key: "object") -> "int | Self":
         """The item position a full integer index names, or the view any other index names."""
@@ -319,7 +330,7 @@ class NpyArray(Generic[ItemT]):
             if not self._shape:
                 return items[()]  # PyPy aborts on tolist() of a 0-d memoryview
             # (PyPy undercounts nbytes of an n-d slice: such a slice then goes through memoryview.)
-            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES:
+            if items.nbytes >= _ROWS_TOLIST_BYTES and items.format in _ARRAY_CODES and items.c_contiguous:
                 return self._rows_tolist(items)
             return items.tolist()
         self._region.check_open()
@@ -475,13 +486,16 @@ class WritableNpyArray(NpyArray[ItemT]):
                 try:
                     self._items[key] = value
                     return
-                except (TypeError, ValueError, NotImplementedError):
-                    pass  # not a full integer index, or a bad value: the general path says which
-            located = self._locate(key)
-            if isinstance(located, int):
-                self._region.set(located, value)
-            else:
-                located._fill(value)
+                except (TypeError, ValueError, NotImplementedError, IndexError):
+                    pass  # not an in-bounds full integer index, or a bad value: the general path says which
+            view = self._fast_view(key)
+            if view is None:
+                located = self._locate(key)
+                if isinstance(located, int):
+                    self._region.set(located, value)
+                    return
+                view = located
+            view._fill(value)
         except Exception:
             self._region.closed_instead()
             raise

@@ -150,12 +150,14 @@ def flatten(values: "Any", shape: "tuple[int, ...]") -> "list[Any]":
     (``ValueError`` naming the axis that differs); a 0-d shape is one value. O(size)."""
     if not shape:
         return [values]
+    from itertools import chain
+
     level = [values]
     for depth, size in enumerate(shape):
         for row in level:
             if not isinstance(row, (list, tuple)) or len(row) != size:
                 raise ValueError(f"cannot assign a value that is not of shape {shape} (axis {depth})")
-        level = [item for row in level for item in row]
+        level = list(chain.from_iterable(level))
     return level
 
 

@@ -164,10 +164,12 @@ class Element(Generic[T]):
         that cannot be stored (as :meth:`writer`) without storing anything."""
         raise NotImplementedError
 
-    def bits_reader(self) -> "tuple[str, Callable[[int], T]] | None":
+    def bits_codec(self) -> "tuple[str, Callable[[int], T], Callable[[Any], int]] | None":
         """For numbers memoryview cannot read (another byte order, float16, complex64) of 2, 4 or
-        8 bytes: the native unsigned format of that size, and a function making the value from
-        such an unsigned int (the item's bytes as this machine reads them). Else ``None``."""
+        8 bytes: the native unsigned format of that size, a function making the value from such
+        an unsigned int (the item's bytes as this machine reads them) and one making that int of
+        a value, raising for any value it does not take as it is (the element's writer then
+        stores it, or words the error). Else ``None``."""
         return None
 
     def check_items(self, raw: "bytes", path: "str | None") -> "None":

@@ -11,6 +11,7 @@ holds records.
 """
 
 import struct
+from itertools import chain
 
 from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError, flatten, nested
 from ._element import NATIVE_ORDER, Element
@@ -152,12 +153,27 @@ class RecordElement(Element["Any"]):
         return lambda i: structure.from_buffer_copy(flat, i * size)
 
     def writer(self, flat: "memoryview") -> "Callable[[int, Any], None]":
+        """As :meth:`Element.writer`; a record of plain fields given as a tuple of as many values
+        is packed in place in one C call."""
         size = self.itemsize
 
         def store(i: "int", value: "Any") -> "None":
             flat[i * size : (i + 1) * size] = self.pack([value])
 
-        return store
+        if not self._plain:
+            return store
+        pack_into, fields = struct.Struct(self._format).pack_into, len(self.fields)
+
+        def store_plain(i: "int", value: "Any") -> "None":
+            if value.__class__ is tuple and len(value) == fields:
+                try:
+                    pack_into(flat, i * size, *value)
+                    return
+                except (struct.error, ValueError, OverflowError, TypeError):
+                    pass  # a value struct refuses: the general store converts or words it
+            store(i, value)
+
+        return store_plain
 
     def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[Any]":
         size = self.itemsize
@@ -177,6 +193,13 @@ class RecordElement(Element["Any"]):
         return tuple(item for field, item in zip(self.fields, items) if not field.padding)
 
     def pack(self, values: "list[Any]") -> "bytes":
+        """As :meth:`Element.pack`; records of plain fields, all given as tuples of as many
+        values, are packed in one C call."""
+        if self._plain and values and set(map(type, values)) == {tuple} and set(map(len, values)) == {len(self.fields)}:
+            try:
+                return _packer(self._format, len(values)).pack(*chain.from_iterable(values))
+            except (struct.error, ValueError, OverflowError, TypeError):
+                pass  # a value struct refuses: the record-by-record path below converts or words it
         pieces = []
         for value in values:
             if isinstance(value, tuple):
@@ -220,6 +243,19 @@ class RecordElement(Element["Any"]):
     @property
     def swaps_as_unsigned(self) -> "bool":  # type: ignore[override]
         return any(field.element.swaps_as_unsigned for field in self.fields)
+
+
+_PACKERS: "dict[tuple[str, int], struct.Struct]" = {}
+
+
+def _packer(format: "str", count: "int") -> "struct.Struct":
+    """The Struct of ``count`` records of ``format``, cached for up to 64 (format, count) pairs."""
+    packer = _PACKERS.get((format, count))
+    if packer is None:
+        if len(_PACKERS) >= 64:
+            _PACKERS.clear()
+        packer = _PACKERS[(format, count)] = struct.Struct(format[0] + format[1:] * count)
+    return packer
 
 
 def _format(field: "Field") -> "str":

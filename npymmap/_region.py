@@ -99,7 +99,7 @@ class Region:
     def get(self) -> "Callable[[int], Any]":
         """``get(i)``: the value of item ``i`` (the element's reader, made on first use)."""
         self.check_open()
-        reader = self.element.reader(self._flat(), self.path)
+        reader = self.element.reader(self.flat, self.path)
         if PYPY and self.element.is_record and not self.data.readonly:
             self.exported = True  # items are live ctypes views of the map, which PyPy would unmap under them
         return reader
@@ -109,10 +109,13 @@ class Region:
         """``set(i, value)``: store ``value`` as item ``i`` (the element's writer, made on first
         use); ``TypeError`` in a read-only region."""
         self.check_open()
-        return _read_only_set if self.data.readonly else self.element.writer(self._flat())
+        return _read_only_set if self.data.readonly else self.element.writer(self.flat)
 
-    def _flat(self) -> "memoryview":
-        """The view the element's reader and writer work on, tracked for release on close."""
+    @_OnFirstUse
+    def flat(self) -> "memoryview":
+        """The element's view of ``data`` (items of its ``memoryview_format``, 1-d, when it has
+        one), which readers, writers and 1-d windows work on; tracked for release on close."""
+        self.check_open()
         flat = self.element.flat(self.data)
         if flat is not self.data:
             self.track(flat)
