@@ -23,33 +23,38 @@ def general_path() -> "TypeError":
 
 
 class Strided:
-    """Item access by full index for windows memoryview cannot index: any strides, any element."""
+    """Item access by full index for windows memoryview cannot index: any strides, any element.
 
-    __slots__ = ("region", "start", "shape", "strides")
+    ``offsets`` holds, per axis, ``range(0, size * stride, stride)``: indexing it with an int
+    checks the bounds, counts a negative index from the end and multiplies by the stride, in C.
+    """
+
+    __slots__ = ("region", "start", "offsets")
 
     def __init__(self, region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "None":
         self.region = region
         self.start = start
-        self.shape = shape
-        self.strides = strides
+        self.offsets = tuple(range(0, size * stride, stride) if stride else (0,) * size for size, stride in zip(shape, strides))
 
     def position(self, key: "Any") -> "int":
         """The item position an in-bounds full index of ints names; for any other key, the
         fast-path rule's ``TypeError``."""
-        if key.__class__ is int:
-            key = (key,)
-        if key.__class__ is not tuple or len(key) != len(self.shape):
-            raise general_path()
-        position = self.start
-        for index, size, stride in zip(key, self.shape, self.strides):
-            if index.__class__ is not int:
+        offsets = self.offsets
+        try:
+            if key.__class__ is tuple and len(key) == 2 == len(offsets) and key[0].__class__ is int and key[1].__class__ is int:
+                return self.start + offsets[0][key[0]] + offsets[1][key[1]]
+            if key.__class__ is int:
+                key = (key,)
+            if key.__class__ is not tuple or len(key) != len(offsets):
                 raise general_path()
-            if index < 0:
-                index += size
-            if not 0 <= index < size:
-                raise general_path()
-            position += index * stride
-        return position
+            position = self.start
+            for index, axis in zip(key, offsets):
+                if index.__class__ is not int:
+                    raise general_path()
+                position += axis[index]
+            return position
+        except IndexError:
+            raise general_path() from None
 
     def __getitem__(self, key: "object") -> "Any":
         position = self.position(key)  # first: a key that is no full index never binds the reader

@@ -224,8 +224,9 @@ class NpyArray(Generic[ItemT]):
             raise
 
     def _fast_view(self, key: "object") -> "Self | None":
-        """The view of ``a[start:stop:step]`` or ``a[i, ...]`` (``rows()``, row fills), made
-        without the general path's loop; ``None`` for any other key, or one it would refuse."""
+        """The view of ``a[start:stop:step]``, ``a[i, ...]`` (``rows()``, row fills) or
+        ``a[start:stop:step, j]`` (a column of a 2-d array), made without the general path's
+        loop; ``None`` for any other key, or one it would refuse."""
         if key.__class__ is slice and self._items.__class__ is memoryview and self._shape and not self._region.closed:
             # a[start:stop:step] of a native array whose items are a memoryview (C-contiguous,
             # or 1-d): the view's memoryview is a slice of this one's, made in C, with no cast
@@ -247,6 +248,15 @@ class NpyArray(Generic[ItemT]):
                 fortran = self._items.__class__ is not memoryview and is_fortran(shape, strides)
                 start = self._start + index % size * self._strides[0]
                 return self._make(self._region, start, shape, strides, fortran, self._mode)
+        if key.__class__ is tuple and len(key) == 2 and key[0].__class__ is slice and key[1].__class__ is int and len(self._shape) == 2:
+            # a[:, j], a column: what _locate gives, without its loop
+            self._region.check_open()
+            index, size = key[1], self._shape[1]
+            if -size <= index < size:
+                first, stop, step = key[0].indices(self._shape[0])
+                count = len(range(first, stop, step))
+                start = self._start + index % size * self._strides[1] + (first * self._strides[0] if count else 0)
+                return self._make(self._region, start, (count,), (self._strides[0] * step,), False, self._mode)
         return None
 
     def _locate(self, key: "object") -> "int | Self":

@@ -7,7 +7,6 @@ an int out of range is an ``OverflowError``, never wrapped.
 """
 
 import sys
-from itertools import chain
 from _operator import attrgetter  # (operator, which re-exports it, costs 0.8 ms to import)
 
 from ._base import PYPY, UnsupportedDtypeError
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterable
 
 _MEMORYVIEW_FORMATS = frozenset("?bBhHiIqQfd")
-_REAL_IMAG = attrgetter("real", "imag")
+_REAL, _IMAG = attrgetter("real"), attrgetter("imag")
 # name: (kind, itemsize, struct code, ctypes name)
 _NUMBERS = {
     "bool_": ("b", 1, "?", "c_bool"),
@@ -285,7 +284,10 @@ class ComplexElement(NumberElement[T]):
         return list(map(complex, pairs, pairs))  # type: ignore[arg-type]
 
     def _parts_of(self, values: "list[Any]") -> "Iterable[Any]":
-        return chain.from_iterable(map(_REAL_IMAG, values))  # AttributeError for a string
+        parts: "list[Any]" = [0.0] * (2 * len(values))
+        parts[0::2] = map(_REAL, values)  # (AttributeError for a string)
+        parts[1::2] = map(_IMAG, values)
+        return parts
 
     def from_struct(self, parts: "Any", path: "str | None") -> "T":
         return complex(next(parts), next(parts))  # type: ignore[return-value]
