@@ -13,7 +13,7 @@ other libraries' buffers ``_buffers``'; how items become values, the element's.
 
 from ._access import item_access
 from ._base import PYPY, TYPE_CHECKING, Generic, TypeVar, flatten, overload
-from ._layout import c_strides, cast, gather, group, is_contiguous, is_fortran, nest, runs, scatter
+from ._layout import c_strides, cast, gather, group, is_contiguous, is_fortran, nest, runs, scatter, stop
 from ._region import Region
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class NpyArray(Generic[ItemT]):
     _start: "int"
     _shape: "tuple[int, ...]"
     _strides: "tuple[int, ...]"
-    _items: "Any"  # memoryview, _Reversed or _Strided: all indexable by a full index
+    _items: "Any"  # memoryview, Reversed, Decoded or Strided: all indexable by a full index; None until needed
     _fortran: "bool"
     _mode: "str"
 
@@ -99,7 +99,8 @@ class NpyArray(Generic[ItemT]):
         items: "memoryview | None" = None,
     ) -> "Self":
         """A window on ``region``; ``items`` is its n-d memoryview when the caller made it, else
-        :func:`_item_access` chooses."""
+        :func:`item_access` chooses, now for native elements, on the first full index for the
+        others (:meth:`_access`)."""
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -107,8 +108,17 @@ class NpyArray(Generic[ItemT]):
         self._strides = strides
         self._fortran = fortran
         self._mode = mode
-        self._items = item_access(region, start, shape, strides) if items is None else items
+        if items is None and region.element.memoryview_format is not None:
+            items = item_access(region, start, shape, strides)  # a memoryview, mostly: C paths for tolist too
+        self._items = items  # (for other elements, made by the first full index: see _access)
         return self
+
+    def _access(self) -> "Any":
+        """What this window's full indices go through (:func:`item_access`), made on the first
+        one for elements memoryview cannot read: a view made only to be read whole, filled or
+        copied never pays for it."""
+        self._items = item_access(self._region, self._start, self._shape, self._strides)
+        return self._items
 
     @classmethod
     def _root(cls, region: "Region", shape: "tuple[int, ...]", fortran_order: "bool", mode: "str") -> "Self":
@@ -207,7 +217,7 @@ class NpyArray(Generic[ItemT]):
         try:
             if key.__class__ is tuple or key.__class__ is int:
                 try:
-                    item: "ItemT" = self._items[key]
+                    item: "ItemT" = (self._items if self._items is not None else self._access())[key]
                     return item
                 except (TypeError, NotImplementedError, IndexError):
                     pass  # not an in-bounds full integer index: the general path says which
@@ -231,10 +241,10 @@ class NpyArray(Generic[ItemT]):
             # a[start:stop:step] of a native array whose items are a memoryview (C-contiguous,
             # or 1-d): the view's memoryview is a slice of this one's, made in C, with no cast
             # and no contiguity checks. (n-d windows take a step through the general path.)
-            first, stop, step = key.indices(self._shape[0])
-            count = len(range(first, stop, step))
+            first, end, step = key.indices(self._shape[0])
+            count = len(range(first, end, step))
             if count and (step == 1 or len(self._shape) == 1):
-                items = self._items[first:stop:step]
+                items = self._items[first : stop(first, count, step) : step]  # (an end of -1 is no index)
                 self._region.track(items)
                 start = self._start + first * self._strides[0]
                 strides = (self._strides[0] * step,) + self._strides[1:]
@@ -253,8 +263,8 @@ class NpyArray(Generic[ItemT]):
             self._region.check_open()
             index, size = key[1], self._shape[1]
             if -size <= index < size:
-                first, stop, step = key[0].indices(self._shape[0])
-                count = len(range(first, stop, step))
+                first, end, step = key[0].indices(self._shape[0])
+                count = len(range(first, end, step))
                 start = self._start + index % size * self._strides[1] + (first * self._strides[0] if count else 0)
                 return self._make(self._region, start, (count,), (self._strides[0] * step,), False, self._mode)
         return None
@@ -279,8 +289,8 @@ class NpyArray(Generic[ItemT]):
         for axis, index in enumerate(keys):
             size, stride = self._shape[axis], self._strides[axis]
             if isinstance(index, slice):
-                first, stop, step = index.indices(size)
-                count = len(range(first, stop, step))
+                first, end, step = index.indices(size)
+                count = len(range(first, end, step))
                 if count:
                     start += first * stride
                 shape.append(count)
@@ -494,7 +504,7 @@ class WritableNpyArray(NpyArray[ItemT]):
         try:
             if key.__class__ is tuple or key.__class__ is int:
                 try:
-                    self._items[key] = value
+                    (self._items if self._items is not None else self._access())[key] = value
                     return
                 except (TypeError, ValueError, NotImplementedError, IndexError):
                     pass  # not an in-bounds full integer index, or a bad value: the general path says which
@@ -514,7 +524,9 @@ class WritableNpyArray(NpyArray[ItemT]):
         region = self._region
         element = region.element
         contiguous = is_contiguous(self._shape, self._strides)
-        if isinstance(value, list) or isinstance(value, tuple) and not element.is_record:
+        if isinstance(value, list) and len(self._shape) == 1 and len(value) == self._shape[0]:
+            encoded = element.pack(value)  # a row: what flatten would check and copy
+        elif isinstance(value, list) or isinstance(value, tuple) and not element.is_record:
             encoded = element.pack(flatten(list(value), self._shape))  # (a tuple is one record's value)
         else:
             from ._buffers import has_buffer, is_one_value  # (loaded on the first fill from a value)
