@@ -145,16 +145,25 @@ class NumberElement(Element[T]):
         size = self.itemsize
         import struct
 
-        pack = struct.Struct(self._struct_format(1)).pack
+        pack, quick_parts = struct.Struct(self._struct_format(1)).pack, self._quick_parts
 
         def store(i: "int", value: "T") -> "None":
+            # (packed apart, then stored: pack_into can write part of an int it then refuses)
             try:
-                packed = pack(*self.to_struct(value))  # before any byte is stored
-            except (struct.error, ValueError):  # PyPy: ValueError for a negative unsigned
-                raise self._bad_value(value) from None
+                packed = pack(*quick_parts(value))
+            except Exception:  # noqa: BLE001 - any value the quick parts do not take goes the long way
+                try:
+                    packed = pack(*self.to_struct(value))
+                except (struct.error, ValueError):  # PyPy: ValueError for a negative unsigned
+                    raise self._bad_value(value) from None
             flat[i * size : (i + 1) * size] = packed
 
         return store
+
+    def _quick_parts(self, value: "Any") -> "tuple[Any, ...]":
+        """What struct packs for one item of ``value`` when it takes it as it is; raises for any
+        other value (which :meth:`to_struct` then converts, or refuses with the right error)."""
+        return self.to_struct(value)
 
     def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
         size = self.itemsize
@@ -282,6 +291,9 @@ class ComplexElement(NumberElement[T]):
     def _values(self, parts: "tuple[Any, ...]") -> "list[T]":
         pairs = iter(parts)
         return list(map(complex, pairs, pairs))  # type: ignore[arg-type]
+
+    def _quick_parts(self, value: "Any") -> "tuple[Any, ...]":
+        return (value.real, value.imag)  # AttributeError for a string; OverflowError in struct for inf
 
     def _parts_of(self, values: "list[Any]") -> "Iterable[Any]":
         parts: "list[Any]" = [0.0] * (2 * len(values))

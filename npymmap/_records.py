@@ -154,7 +154,7 @@ class RecordElement(Element["Any"]):
 
     def writer(self, flat: "memoryview") -> "Callable[[int, Any], None]":
         """As :meth:`Element.writer`; a record of plain fields given as a tuple of as many values
-        is packed in place in one C call."""
+        is packed in one C call."""
         size = self.itemsize
 
         def store(i: "int", value: "Any") -> "None":
@@ -162,15 +162,17 @@ class RecordElement(Element["Any"]):
 
         if not self._plain:
             return store
-        pack_into, fields = struct.Struct(self._format).pack_into, len(self.fields)
+        pack, fields = struct.Struct(self._format).pack, len(self.fields)
 
         def store_plain(i: "int", value: "Any") -> "None":
             if value.__class__ is tuple and len(value) == fields:
                 try:
-                    pack_into(flat, i * size, *value)
-                    return
+                    packed = pack(*value)  # (not pack_into, which can write part of an int it then refuses)
                 except (struct.error, ValueError, OverflowError, TypeError):
                     pass  # a value struct refuses: the general store converts or words it
+                else:
+                    flat[i * size : (i + 1) * size] = packed
+                    return
             store(i, value)
 
         return store_plain

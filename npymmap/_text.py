@@ -5,6 +5,7 @@ Items are sliced from the data and decoded; trailing NULs are stripped on read a
 write, as NumPy does. A value too long for its item is a ``ValueError``, never cut.
 """
 
+from _codecs import utf_32_be_decode, utf_32_be_encode, utf_32_le_decode, utf_32_le_encode
 from itertools import repeat
 from _operator import itemgetter  # (operator, which re-exports it, costs 0.8 ms to import)
 
@@ -14,6 +15,8 @@ from ._element import NATIVE_ORDER, Element, T, interned
 if TYPE_CHECKING:
     from typing import Any, Callable
 
+_UTF32_LE = (utf_32_le_encode, utf_32_le_decode)
+_UTF32_BE = (utf_32_be_encode, utf_32_be_decode)
 _CUT = 1024  # items one cached itemgetter cuts, in C
 _CUTTERS: "dict[tuple[int, int], Callable[[Any], tuple[Any, ...]]]" = {}
 
@@ -156,6 +159,11 @@ class BytesElement(TextElement[T]):
     def _join(self, values: "list[Any]") -> "bytes":
         return b"".join(map(bytes.ljust, values, repeat(self.itemsize), repeat(b"\0")))
 
+    def _encode(self, value: "Any") -> "bytes":
+        if value.__class__ is bytes and len(value) <= self.itemsize:
+            return value.ljust(self.itemsize, b"\0")
+        return super()._encode(value)
+
 
 class VoidElement(TextElement[T]):
     """NumPy's ``V<width>``: raw items of exactly ``width`` bytes, read as they are."""
@@ -200,7 +208,12 @@ class StrElement(TextElement[T]):
         return [item.rstrip("\0") for item in cut(text, self.width, count)]
 
     def _join(self, values: "list[Any]") -> "bytes":
-        return "".join(map(str.ljust, values, repeat(self.width), repeat("\0"))).encode(self._codec(), "surrogatepass")
+        return self._utf32()[0]("".join(map(str.ljust, values, repeat(self.width), repeat("\0"))), "surrogatepass")[0]
+
+    def _encode(self, value: "Any") -> "bytes":
+        if value.__class__ is str and len(value) <= self.width:
+            return self._utf32()[0](value.ljust(self.width, "\0"), "surrogatepass")[0]
+        return super()._encode(value)
 
     def check_items(self, raw: "bytes", path: "str | None") -> "None":
         """Every item decodes: no code above U+10FFFF."""
@@ -216,7 +229,7 @@ class StrElement(TextElement[T]):
 
     def _decode_block(self, raw: "bytes", path: "str | None") -> "str":
         try:
-            return raw.decode(self._codec(), "surrogatepass")
+            return self._utf32()[1](raw, "surrogatepass", True)[0]
         except UnicodeDecodeError as error:
             reason = f"{self.descr} item holds {raw[error.start:error.end]!r}, not a Unicode character"
             raise NpyFormatError(reason, path) from None
@@ -224,10 +237,12 @@ class StrElement(TextElement[T]):
     def _raw(self, value: "Any") -> "bytes":
         if not isinstance(value, str):
             raise self._bad_value(value)
-        return value.encode(self._codec(), "surrogatepass")  # as NumPy stores them
+        return self._utf32()[0](value, "surrogatepass")[0]  # as NumPy stores them
 
-    def _codec(self) -> "str":
-        return "utf-32-be" if self.byteorder == ">" else "utf-32-le"
+    def _utf32(self) -> "tuple[Callable[..., tuple[bytes, int]], Callable[..., tuple[str, int]]]":
+        """The UTF-32 encoder and decoder of this byte order, called directly: ``str.encode``
+        would look the codec up by name on every call (0.3 us of a 0.45 us decode)."""
+        return _UTF32_BE if self.byteorder == ">" else _UTF32_LE
 
 
 def bytes_(width: "int") -> "Element[bytes]":

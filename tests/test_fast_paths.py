@@ -184,3 +184,17 @@ def test_full_indices_of_strided_windows_check_bounds_and_types_as_the_general_p
     with npymmap.open(saved(tmp_path, np.float64(2.5), "scalar.npy")) as scalar:
         with pytest.raises(IndexError):
             scalar[1:2]
+
+
+@pytest.mark.parametrize("dtype", [[("q", ">i8"), ("x", ">f8")], [("q", "<i8")], ">i8", "<u8", ">c16"])
+def test_a_refused_store_writes_no_byte_of_the_item(tmp_path: Path, dtype: Any) -> None:
+    """struct's pack_into writes part of an 8-byte int before it finds it out of range: stores
+    pack apart, then copy."""
+    source = np.full(3, -1).astype(np.dtype(dtype)) if not isinstance(dtype, list) else np.ones(3, dtype)
+    path = saved(tmp_path, source)
+    fields = len(dtype) if isinstance(dtype, list) else 0
+    bad: Any = (2**64 + 5,) + (1.0,) * (fields - 1) if fields else (2**64 + 5 if dtype != ">c16" else "1j")
+    with npymmap.open(path, mode="r+") as w:
+        with pytest.raises((TypeError, OverflowError)):
+            w[1] = bad
+    assert np.load(path).tobytes() == source.tobytes()

@@ -335,7 +335,9 @@ def test_many_views_do_not_grow_the_region(tmp_path: Path, mode: str) -> None:
     if ON_PYPY:
         gc.collect()
     largest = max(largest, len(a._region._views))
-    assert largest < 1000, f"{largest} tracked views"
+    # 150,000 views were tracked: the list stays bounded. (On PyPy the dead ones leave it only at
+    # the prune after a collection, so it may hold up to two powers of two's worth between them.)
+    assert largest < (4096 if ON_PYPY else 1000), f"{largest} tracked views"
     del keep
     a.close()
 
