@@ -215,7 +215,7 @@ class NpyArray(Generic[ItemT]):
 
     def __getitem__(self, key: "Index") -> "ItemT | Self":
         try:
-            if key.__class__ is tuple or key.__class__ is int:
+            if key.__class__ is int or key.__class__ is tuple and key and key[0].__class__ is not slice:
                 try:
                     item: "ItemT" = (self._items if self._items is not None else self._access())[key]
                     return item
