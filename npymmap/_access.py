@@ -8,7 +8,7 @@ also words every ``IndexError`` with the axis and its size. So a fast path never
 its own.
 """
 
-from ._base import TYPE_CHECKING
+from ._base import PYPY, TYPE_CHECKING
 from ._layout import cast, is_contiguous, stop
 
 if TYPE_CHECKING:
@@ -136,8 +136,8 @@ class Decoded(Strided):
 def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]") -> "Any":
     """What a window's full indices go through: the fastest its layout and element allow.
 
-    A 1-d window of native items, any step, is a slice of the region's flat memoryview (a column,
-    ``a[::2]``). A window that is contiguous in C order, or in reverse (Fortran order), gets a
+    A 1-d window of native items, any step (on PyPy: contiguous), is a slice of the region's flat
+    memoryview (a column, ``a[::2]``). A window that is contiguous in C order, or in reverse (Fortran order), gets a
     memoryview of its items: native items are that memoryview itself, or a :class:`Reversed` of
     it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and decoded
     (:class:`Decoded`). Any other window, element or empty window: :class:`Strided`. The
@@ -148,7 +148,8 @@ def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", stride
     for n in shape:
         size *= n
     code = element.memoryview_format
-    if code is not None and len(shape) == 1 and size:
+    if code is not None and len(shape) == 1 and size and (strides[0] == 1 or not PYPY):
+        # (PyPy stores through a tuple key into a strided memoryview at the wrong place)
         step = strides[0]
         items = region.flat[start : stop(start, size, step) : step]
         region.track(items)

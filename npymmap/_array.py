@@ -238,12 +238,13 @@ class NpyArray(Generic[ItemT]):
         ``a[start:stop:step, j]`` (a column of a 2-d array), made without the general path's
         loop; ``None`` for any other key, or one it would refuse."""
         if key.__class__ is slice and self._items.__class__ is memoryview and self._shape and not self._region.closed:
-            # a[start:stop:step] of a native array whose items are a memoryview (C-contiguous,
-            # or 1-d): the view's memoryview is a slice of this one's, made in C, with no cast
-            # and no contiguity checks. (n-d windows take a step through the general path.)
+            # a[start:stop:step] of a native array whose items are a C-contiguous memoryview: the
+            # view's memoryview is a slice of this one's, made in C, with no cast and no
+            # contiguity checks. (n-d windows take a step, and strided windows any slice, through
+            # the general path: PyPy misplaces a slice of a strided memoryview.)
             first, end, step = key.indices(self._shape[0])
             count = len(range(first, end, step))
-            if count and (step == 1 or len(self._shape) == 1):
+            if count and (step == 1 or len(self._shape) == 1) and self._items.c_contiguous:
                 items = self._items[first : stop(first, count, step) : step]  # (an end of -1 is no index)
                 self._region.track(items)
                 start = self._start + first * self._strides[0]
