@@ -215,12 +215,15 @@ class NpyArray(Generic[ItemT]):
 
     def __getitem__(self, key: "Index") -> "ItemT | Self":
         try:
-            if key.__class__ is int or key.__class__ is tuple and key and key[0].__class__ is not slice:
+            if key.__class__ is tuple or key.__class__ is int:
                 try:
-                    item: "ItemT" = (self._items if self._items is not None else self._access())[key]
+                    item: "ItemT" = self._items[key]
                     return item
                 except (TypeError, NotImplementedError, IndexError):
-                    pass  # not an in-bounds full integer index: the general path says which
+                    if self._items is None:  # a view's first full index: make its item access, once
+                        self._access()
+                        return self[key]
+                    # else not an in-bounds full integer index: the general path says which
             view = self._fast_view(key)
             if view is not None:
                 return view
@@ -505,10 +508,14 @@ class WritableNpyArray(NpyArray[ItemT]):
         try:
             if key.__class__ is tuple or key.__class__ is int:
                 try:
-                    (self._items if self._items is not None else self._access())[key] = value
+                    self._items[key] = value
                     return
                 except (TypeError, ValueError, NotImplementedError, IndexError):
-                    pass  # not an in-bounds full integer index, or a bad value: the general path says which
+                    if self._items is None:  # a view's first full index: make its item access, once
+                        self._access()
+                        self[key] = value
+                        return
+                    # else not an in-bounds full integer index, or a bad value: the general path says which
             view = self._fast_view(key)
             if view is None:
                 located = self._locate(key)
