@@ -116,6 +116,55 @@ def main() -> None:
 
         rows.append((f"{name}: __setitem__ + index + encode + copy", per_item(numpy_store, 1, 20000), per_item(bound_store, 1, 20000), per_item(our_store, 1, 20000), goal))
 
+    # a complex row fill: the real and imaginary part of each value, as two new floats
+    complex_path = os.path.join(directory, "c16w.npy")
+    np.save(complex_path, np.zeros((SIZE, SIZE), "<c16"))
+    numpy_complex = np.load(complex_path, mmap_mode="r+")
+    ours_complex = npymmap.open(complex_path, mode="r+")
+    row = [complex(n, -n) for n in range(SIZE)]
+    pack_row = struct.Struct(f"<{2 * SIZE}d").pack
+    real, imag = __import__("_operator").attrgetter("real"), __import__("_operator").attrgetter("imag")
+
+    def parts_packed() -> object:
+        parts: List[Any] = [0.0] * (2 * SIZE)
+        parts[0::2] = map(real, row)
+        parts[1::2] = map(imag, row)
+        return pack_row(*parts)
+
+    def numpy_fill() -> None:
+        numpy_complex[250, ...] = row
+
+    def our_fill() -> None:
+        ours_complex[250, ...] = row
+
+    rows.append(("c16 w[i,...]=row: .real, .imag and pack", per_item(numpy_fill, SIZE, 200), per_item(parts_packed, SIZE, 200), per_item(our_fill, SIZE, 200), "0.25"))
+
+    # a Fortran-order store: a Python __setitem__ that reverses the key for the memoryview
+    fortran_path = os.path.join(directory, "fortran.npy")
+    np.save(fortran_path, np.asfortranarray(np.zeros((SIZE, SIZE))))
+    numpy_fortran = np.load(fortran_path, mmap_mode="r+")
+    ours_fortran = npymmap.open(fortran_path, mode="r+")
+
+    class Reversing:
+        def __init__(self, items: Any) -> None:
+            self.items = items
+
+        def __setitem__(self, key: Tuple[int, int], value: float) -> None:
+            self.items[key[::-1]] = value
+
+    reversing = Reversing(memoryview(bytearray(8 * SIZE * SIZE)).cast("d", (SIZE, SIZE)))
+
+    def numpy_fortran_store() -> None:
+        numpy_fortran[250, 1] = 1.5
+
+    def bound_fortran_store() -> None:
+        reversing[250, 1] = 1.5
+
+    def our_fortran_store() -> None:
+        ours_fortran[250, 1] = 1.5
+
+    rows.append(("f8 Fortran w[i,j]=v: __setitem__ + reversed key", per_item(numpy_fortran_store, 1, 20000), per_item(bound_fortran_store, 1, 20000), per_item(our_fortran_store, 1, 20000), "0.45"))
+
     print(f"per item, ns; best of {ROUNDS} rounds; NumPy {np.__version__}, {sys.implementation.name} {sys.version.split()[0]}\n")
     print("| cell: the bound | NumPy | bound | npymmap | NumPy ÷ bound | NumPy ÷ npymmap | goal |")
     print("|---|---:|---:|---:|---:|---:|---:|")
