@@ -16,7 +16,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Generic as Generic, TypeVar as TypeVar, Union, overload as overload
+    from typing import Any, Callable, Generic as Generic, TypeVar as TypeVar, Union, overload as overload
 
     from typing_extensions import TypeGuard
 
@@ -35,6 +35,8 @@ else:
         def __class_getitem__(cls, parameters):
             return cls
 
+
+R = TypeVar("R")
 
 class NpyError(ValueError):
     """A file, header or element that npymmap cannot accept.
@@ -143,6 +145,17 @@ def shape_tuple(shape: "int | tuple[int, ...]") -> "tuple[int, ...]":
     if len(shape) > MAX_DIMENSIONS:
         raise ValueError(f"shape has {len(shape)} dimensions, more than {MAX_DIMENSIONS}")
     return shape
+
+
+def cached(cache: "dict[Any, R]", key: "Any", make: "Callable[[], R]") -> "R":
+    """``cache[key]``, made by ``make()`` the first time; a cache holds at most 64 entries and is
+    emptied when full (compiled ``struct`` formats and item cutters, one per run shape)."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= 64:
+            cache.clear()
+        value = cache[key] = make()
+    return value
 
 
 def flatten(values: "Any", shape: "tuple[int, ...]") -> "list[Any]":

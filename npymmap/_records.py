@@ -13,7 +13,7 @@ holds records.
 import struct
 from itertools import chain
 
-from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError, flatten, nested
+from ._base import PYPY, TYPE_CHECKING, UnsupportedDtypeError, cached, flatten, nested
 from ._element import NATIVE_ORDER, Element
 from ._text import VoidElement
 
@@ -251,13 +251,8 @@ _PACKERS: "dict[tuple[str, int], struct.Struct]" = {}
 
 
 def _packer(format: "str", count: "int") -> "struct.Struct":
-    """The Struct of ``count`` records of ``format``, cached for up to 64 (format, count) pairs."""
-    packer = _PACKERS.get((format, count))
-    if packer is None:
-        if len(_PACKERS) >= 64:
-            _PACKERS.clear()
-        packer = _PACKERS[(format, count)] = struct.Struct(format[0] + format[1:] * count)
-    return packer
+    """The Struct of ``count`` records of ``format`` (cached)."""
+    return cached(_PACKERS, (format, count), lambda: struct.Struct(format[0] + format[1:] * count))
 
 
 def _format(field: "Field") -> "str":

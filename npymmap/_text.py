@@ -9,7 +9,7 @@ from _codecs import utf_32_be_decode, utf_32_be_encode, utf_32_le_decode, utf_32
 from itertools import repeat
 from _operator import itemgetter  # (operator, which re-exports it, costs 0.8 ms to import)
 
-from ._base import TYPE_CHECKING, NpyFormatError
+from ._base import TYPE_CHECKING, NpyFormatError, cached
 from ._element import NATIVE_ORDER, Element, T, interned
 
 if TYPE_CHECKING:
@@ -24,18 +24,14 @@ _UNPACKERS: "dict[tuple[int, int], Callable[[memoryview, int], tuple[bytes, ...]
 
 def cut(text: "str", width: "int", count: "int") -> "list[str]":
     """The ``count`` items of ``width`` characters each that make ``text``: cut in C by an
-    ``itemgetter`` of slices, cached per (width, chunk) for up to 64 shapes and applied to
-    chunks of at most 1,024 items. O(count)."""
+    ``itemgetter`` of slices, cached per (width, chunk), applied to chunks of at most 1,024
+    items. O(count)."""
     if width == 0 or count < 2:
         return [text[:width]] * count
     items: "list[str]" = []
     for begin in range(0, count, _CUT):
         size = min(_CUT, count - begin)
-        cutter = _CUTTERS.get((width, size))
-        if cutter is None:
-            if len(_CUTTERS) >= 64:
-                _CUTTERS.clear()
-            cutter = _CUTTERS[(width, size)] = itemgetter(*[slice(k, k + width) for k in range(0, size * width, width)])
+        cutter = cached(_CUTTERS, (width, size), lambda: itemgetter(*[slice(k, k + width) for k in range(0, size * width, width)]))
         chunk = text if size == count else text[begin * width : (begin + size) * width]
         items += cutter(chunk) if size > 1 else (chunk,)
     return items
@@ -43,8 +39,8 @@ def cut(text: "str", width: "int", count: "int") -> "list[str]":
 
 def unpack(data: "memoryview", offset: "int", width: "int", count: "int") -> "list[bytes]":
     """The ``count`` items of ``width`` bytes each from byte ``offset`` of ``data``, unpacked in
-    C by a ``struct`` of ``width``-byte strings, cached per (width, chunk) for up to 64 shapes
-    and applied to chunks of at most 1,024 items, with no copy of the data first. O(count)."""
+    C by a ``struct`` of ``width``-byte strings, cached per (width, chunk), applied to chunks of
+    at most 1,024 items, with no copy of the data first. O(count)."""
     if width == 0:
         return [b""] * count
     import struct
@@ -52,11 +48,7 @@ def unpack(data: "memoryview", offset: "int", width: "int", count: "int") -> "li
     items: "list[bytes]" = []
     for begin in range(0, count, _CUT):
         size = min(_CUT, count - begin)
-        unpacker = _UNPACKERS.get((width, size))
-        if unpacker is None:
-            if len(_UNPACKERS) >= 64:
-                _UNPACKERS.clear()
-            unpacker = _UNPACKERS[(width, size)] = struct.Struct(f"{width}s" * size).unpack_from
+        unpacker = cached(_UNPACKERS, (width, size), lambda: struct.Struct(f"{width}s" * size).unpack_from)
         items += unpacker(data, offset + begin * width)
     return items
 
