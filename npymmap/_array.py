@@ -11,7 +11,7 @@ and its fast-path rule are ``_access``'s; geometry and strided copies ``_layout`
 other libraries' buffers ``_buffers``'; how items become values, the element's.
 """
 
-from ._access import item_access
+from ._access import Reversed, item_access
 from ._base import PYPY, TYPE_CHECKING, Generic, TypeVar, flatten, overload
 from ._layout import c_strides, cast, gather, group, is_contiguous, is_fortran, nest, runs, scatter, stop
 from ._region import Region
@@ -76,6 +76,8 @@ class NpyArray(Generic[ItemT]):
 
     __slots__ = ("_region", "_start", "_shape", "_strides", "_items", "_fortran", "_mode", "__weakref__")
 
+    _writable = False  # WritableNpyArray: True (its views are writable, of the class their items call for)
+
     _region: "Region"
     _start: "int"
     _shape: "tuple[int, ...]"
@@ -101,6 +103,11 @@ class NpyArray(Generic[ItemT]):
         """A window on ``region``; ``items`` is its n-d memoryview when the caller made it, else
         :func:`item_access` chooses, now for native elements, on the first full index for the
         others (:meth:`_access`)."""
+        access: "Any" = items
+        if access is None and region.element.memoryview_format is not None:
+            access = item_access(region, start, shape, strides)  # a memoryview, mostly: C paths for tolist too
+        if cls._writable:
+            cls = _FortranWritableNpyArray if access.__class__ is Reversed else WritableNpyArray  # type: ignore[assignment]
         self = object.__new__(cls)
         self._region = region
         self._start = start
@@ -108,9 +115,7 @@ class NpyArray(Generic[ItemT]):
         self._strides = strides
         self._fortran = fortran
         self._mode = mode
-        if items is None and region.element.memoryview_format is not None:
-            items = item_access(region, start, shape, strides)  # a memoryview, mostly: C paths for tolist too
-        self._items = items  # (for other elements, made by the first full index: see _access)
+        self._items = access  # (for other elements, made by the first full index: see _access)
         return self
 
     def _access(self) -> "Any":
@@ -196,7 +201,7 @@ class NpyArray(Generic[ItemT]):
     def __repr__(self) -> "str":
         state = ", closed" if self._region.closed else ""
         return (
-            f"<npymmap.{type(self).__name__} shape={self._shape!r} element={self._region.element!r} "
+            f"<npymmap.{'WritableNpyArray' if self._writable else 'NpyArray'} shape={self._shape!r} element={self._region.element!r} "
             f"mode={self._mode!r} path={self._region.path!r}{state}>"
         )
 
@@ -494,6 +499,8 @@ class WritableNpyArray(NpyArray[ItemT]):
 
     __slots__ = ()
 
+    _writable = True
+
     @overload
     def __setitem__(self, key: "int | tuple[int, ...]", value: "ItemT") -> "None": ...
 
@@ -589,6 +596,24 @@ class WritableNpyArray(NpyArray[ItemT]):
         except Exception:
             self._region.closed_instead()
             raise
+
+
+class _FortranWritableNpyArray(WritableNpyArray[ItemT]):
+    """A :class:`WritableNpyArray` whose items are a :class:`Reversed` memoryview (Fortran order):
+    a full-index store reaches that memoryview with its key reversed in this one call, where a
+    store through :class:`Reversed` took one Python call more. ``_make`` chooses it; to its users
+    it is a WritableNpyArray like any other."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: "Any", value: "Any") -> "None":
+        if key.__class__ is tuple:
+            try:
+                self._items.items[key[::-1]] = value
+                return
+            except (TypeError, ValueError, NotImplementedError, IndexError):
+                pass  # not an in-bounds full integer index, or a bad value: the general path says which
+        WritableNpyArray.__setitem__(self, key, value)
 
 
 def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], bytes]":

@@ -198,3 +198,25 @@ def test_a_refused_store_writes_no_byte_of_the_item(tmp_path: Path, dtype: Any) 
         with pytest.raises((TypeError, OverflowError)):
             w[1] = bad
     assert np.load(path).tobytes() == source.tobytes()
+
+
+def test_fortran_order_stores_land_as_numpys_and_look_like_any_writable_array(tmp_path: Path) -> None:
+    source = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    path = saved(tmp_path, source)
+    expected = source.copy(order="F")
+    with npymmap.open(path, mode="r+") as w:
+        assert isinstance(w, npymmap.WritableNpyArray) and repr(w).startswith("<npymmap.WritableNpyArray ")
+        w[2, 1] = -1.5
+        w[-1, -1] = 7
+        expected[2, 1], expected[-1, -1] = -1.5, 7
+        with pytest.raises(IndexError, match="index 3 is out of bounds for axis 0 with size 3"):
+            w[3, 0] = 1.0
+        with pytest.raises(TypeError):
+            w[0, 0] = "x"
+        w[1, ...] = [9.0, 8.0, 7.0, 6.0]
+        expected[1] = [9.0, 8.0, 7.0, 6.0]
+        transposed = w.T  # C-contiguous: stores go through its own memoryview
+        transposed[0, 2] = 5.5
+        expected[2, 0] = 5.5
+        assert w.tolist() == expected.tolist()
+    assert np.load(path).tobytes(order="A") == expected.tobytes(order="A")
