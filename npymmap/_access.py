@@ -3,9 +3,9 @@
 Every full-index fast path (an n-d memoryview, :class:`Reversed`, :class:`Decoded`,
 :class:`Strided`) follows **the fast-path rule**: it either gives the item or raises
 ``TypeError`` — for a key that is not a full index of ints, and for an out-of-bounds index too
-(:func:`general_path`) — and the caller then takes the general path (``NpyArray._locate``), which
-also words every ``IndexError`` with the axis and its size. So a fast path never words an error of
-its own.
+(:func:`general_path`; a memoryview's own ``IndexError`` is taken the same way) — and the caller
+then takes the general path (``NpyArray._locate``), which also words every ``IndexError`` with the
+axis and its size. So a fast path never words an error of its own.
 """
 
 from ._base import PYPY, TYPE_CHECKING
@@ -68,7 +68,8 @@ class Strided:
 class Reversed:
     """Item access by full index for a window of native items whose axes are contiguous in
     reverse order (Fortran order): ``items`` is the memoryview of the reversed shape, which
-    memoryview indexes in C with the reversed key."""
+    memoryview indexes in C with the reversed key. (Stores: a writable such window stores into
+    ``items`` itself, see ``_FortranWritableNpyArray``.)"""
 
     __slots__ = ("items",)
 
@@ -78,12 +79,6 @@ class Reversed:
     def __getitem__(self, key: "Any") -> "Any":
         try:
             return self.items[key[::-1]]
-        except IndexError:
-            raise general_path() from None
-
-    def __setitem__(self, key: "Any", value: "Any") -> "None":
-        try:
-            self.items[key[::-1]] = value
         except IndexError:
             raise general_path() from None
 
@@ -137,9 +132,9 @@ def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", stride
     """What a window's full indices go through: the fastest its layout and element allow.
 
     A 1-d window of native items, any step (on PyPy: contiguous), is a slice of the region's flat
-    memoryview (a column, ``a[::2]``). A window that is contiguous in C order, or in reverse (Fortran order), gets a
-    memoryview of its items: native items are that memoryview itself, or a :class:`Reversed` of
-    it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and decoded
+    memoryview (a column, ``a[::2]``). A window that is contiguous in C order, or in reverse
+    (Fortran order), gets a memoryview of its items: native items are that memoryview itself, or
+    a :class:`Reversed` of it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and decoded
     (:class:`Decoded`). Any other window, element or empty window: :class:`Strided`. The
     memoryviews are tracked, to be released on close.
     """

@@ -523,17 +523,23 @@ class WritableNpyArray(NpyArray[ItemT]):
                         self[key] = value
                         return
                     # else not an in-bounds full integer index, or a bad value: the general path says which
-            view = self._fast_view(key)
-            if view is None:
-                located = self._locate(key)
-                if isinstance(located, int):
-                    self._region.set(located, value)
-                    return
-                view = located
-            view._fill(value)
+            self._store(key, value)
         except Exception:
             self._region.closed_instead()
             raise
+
+    def _store(self, key: "object", value: "Any") -> "None":
+        """The general path of ``a[key] = value``: one item at the position ``key`` names, or a
+        view filled from ``value``; it words every error the fast path left to it. (The caller
+        turns a fault met because of a racing ``close()`` into :class:`ClosedError`.)"""
+        view = self._fast_view(key)
+        if view is None:
+            located = self._locate(key)
+            if isinstance(located, int):
+                self._region.set(located, value)
+                return
+            view = located
+        view._fill(value)
 
     def _fill(self, value: "Any") -> "None":
         region = self._region
@@ -613,7 +619,11 @@ class _FortranWritableNpyArray(WritableNpyArray[ItemT]):
                 return
             except (TypeError, ValueError, NotImplementedError, IndexError):
                 pass  # not an in-bounds full integer index, or a bad value: the general path says which
-        WritableNpyArray.__setitem__(self, key, value)
+        try:
+            self._store(key, value)
+        except Exception:
+            self._region.closed_instead()
+            raise
 
 
 def items_of(value: "Any", element: "Element[Any]") -> "tuple[tuple[int, ...], bytes]":
