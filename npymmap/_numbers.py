@@ -37,7 +37,9 @@ _NUMBERS = {
     "complex64": ("c", 8, "f", "c_float"),
     "complex128": ("c", 16, "d", "c_double"),
 }
-_BY_CODE = {f"{kind}{size}": name for name, (kind, size, _, _) in _NUMBERS.items()}
+# name: descr code without the byte order ('float64': 'f8'), and back
+CODES = {name: f"{kind}{size}" for name, (kind, size, _, _) in _NUMBERS.items()}
+_BY_CODE = {code: name for name, code in CODES.items()}
 # The NumPy kind of each struct format code a buffer may report.
 _FORMAT_KINDS = {
     "?": "b", "e": "f", "f": "f", "d": "f", "Zf": "c", "Zd": "c",
@@ -161,9 +163,10 @@ class NumberElement(Element[T]):
         return store
 
     def _quick_parts(self, value: "Any") -> "tuple[Any, ...]":
-        """What struct packs for one item of ``value`` when it takes it as it is; raises for any
-        other value (which :meth:`to_struct` then converts, or refuses with the right error)."""
-        return self.to_struct(value)
+        """What struct packs for one item of ``value`` when it takes it as it is (struct then
+        refuses any other value, which :meth:`to_struct` converts or refuses with the right
+        error), as :meth:`bits_codec`'s encoder and :meth:`_parts_of` take values."""
+        return (value,)
 
     def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
         size = self.itemsize

@@ -10,6 +10,7 @@ kind letter to the element class that reads it: adding a kind is one class and o
 
 from ._base import TYPE_CHECKING, DtypeMismatchError, NpyError, UnsupportedDtypeError, is_shape
 from ._element import NATIVE_ORDER, interned
+from ._numbers import CODES as NUMBER_CODES
 from ._numbers import ComplexElement, NumberElement, TimeElement
 from ._text import BytesElement, StrElement, VoidElement
 
@@ -52,9 +53,6 @@ _TYPE_NAMES = {
     "longlong": "i8", "ulonglong": "u8", "half": "f2", "single": "f4", "double": "f8", "float": "f8",
     "csingle": "c8", "cdouble": "c16", "complex": "c16", "longdouble": "f16", "clongdouble": "c32",
     "bytes": "S0", "str": "U0", "void": "V0", "a": "S0",
-    "bool_": "b1", "int8": "i1", "int16": "i2", "int32": "i4", "int64": "i8",
-    "uint8": "u1", "uint16": "u2", "uint32": "u4", "uint64": "u8",
-    "float16": "f2", "float32": "f4", "float64": "f8", "complex64": "c8", "complex128": "c16",
 }  # fmt: skip
 _C_SIZED = {"l": ("l", "i"), "L": ("l", "u"), "p": ("P", "i"), "P": ("P", "u"), "n": ("P", "i"), "N": ("P", "u")}
 _C_SIZED_NAMES = {"long": "l", "ulong": "L", "intp": "p", "uintp": "P", "int": "p", "uint": "P"}
@@ -99,6 +97,8 @@ def _spelled(code: "str", alone: "bool") -> "str":
     before it); else ``code`` itself. ``'a5'`` is NumPy's old name of ``'S5'``."""
     if alone and code in _TYPE_NAMES:
         return _TYPE_NAMES[code]
+    if alone and code in NUMBER_CODES:  # npymmap's own names: 'float64'
+        return NUMBER_CODES[code]
     if alone and code in _C_SIZED_NAMES:
         code = _C_SIZED_NAMES[code]
     if code in _TYPE_CODES:
