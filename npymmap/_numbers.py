@@ -9,17 +9,19 @@ an int out of range is an ``OverflowError``, never wrapped.
 import sys
 from _operator import attrgetter  # (operator, which re-exports it, costs 0.8 ms to import)
 
-from ._base import PYPY, UnsupportedDtypeError
+from ._base import PYPY, UnsupportedDtypeError, cached
 from ._base import TYPE_CHECKING
 from ._element import NATIVE_ORDER, Element, T, interned
 from ._layout import UNSIGNED_FORMATS, cast, stop, units
 
 if TYPE_CHECKING:
     import ctypes
+    import struct
     from typing import Any, Callable, Iterable
 
 _MEMORYVIEW_FORMATS = frozenset("?bBhHiIqQfd")
 _REAL, _IMAG = attrgetter("real"), attrgetter("imag")
+_PACKERS: "dict[str, struct.Struct]" = {}  # one per run length packed
 # name: (kind, itemsize, struct code, ctypes name)
 _NUMBERS = {
     "bool_": ("b", 1, "?", "c_bool"),
@@ -172,9 +174,11 @@ class NumberElement(Element[T]):
         size = self.itemsize
         if self.memoryview_format is not None:
             return cast(data[start * size : (start + count) * size], self.memoryview_format).tolist()  # type: ignore[return-value]
-        import struct
+        if PYPY:  # (its JIT unpacks one format of one code fastest)
+            import struct
 
-        return self._values(struct.unpack_from(self._struct_format(count), data, start * size))
+            return self._values(struct.unpack_from(self._struct_format(count), data, start * size))
+        return self.read_runs(data, [start], count, 1, path)[0]  # in chunks a cache holds
 
     def _values(self, parts: "tuple[Any, ...]") -> "list[T]":
         """The values of consecutive items from what struct unpacked for them."""
@@ -189,7 +193,7 @@ class NumberElement(Element[T]):
         """As :meth:`Element.read_runs`; items memoryview reads are sliced from one cast of the
         data, a run per C call."""
         if self.memoryview_format is None:
-            return super().read_runs(data, starts, count, step, path)
+            return self._struct_runs(data, starts, count, step, self._values)
         with units(data, self.itemsize, self.memoryview_format) as items:
             return [items[start : stop(start, count, step) : step].tolist() for start in starts]  # type: ignore[misc]
 
@@ -198,7 +202,7 @@ class NumberElement(Element[T]):
 
         form = self._struct_format(len(values))
         try:
-            return struct.pack(form, *self._parts_of(values))
+            return cached(_PACKERS, form, lambda: struct.Struct(form)).pack(*self._parts_of(values))
         except (struct.error, OverflowError, TypeError, ValueError, AttributeError):
             pass  # convert each value as one store would: floats too large become inf, others raise
         numbers = [part for value in values for part in self.to_struct(value)]

@@ -13,43 +13,27 @@ from ._base import TYPE_CHECKING, NpyFormatError, cached
 from ._element import NATIVE_ORDER, Element, T, interned
 
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable, Iterable
 
 _UTF32_LE = (utf_32_le_encode, utf_32_le_decode)
 _UTF32_BE = (utf_32_be_encode, utf_32_be_decode)
 _CUT = 1024  # items one cached itemgetter cuts, in C
 _CUTTERS: "dict[tuple[int, int], Callable[[str], tuple[str, ...]]]" = {}
-_UNPACKERS: "dict[tuple[int, int], Callable[[memoryview, int], tuple[bytes, ...]]]" = {}
 
 
 def cut(text: "str", width: "int", count: "int") -> "list[str]":
-    """The ``count`` items of ``width`` characters each that make ``text``: cut in C by an
-    ``itemgetter`` of slices, cached per (width, chunk), applied to chunks of at most 1,024
-    items. O(count)."""
+    """The ``count`` items of ``width`` characters each that make ``text``, trailing NULs
+    stripped: cut in C by an ``itemgetter`` of slices, cached per (width, chunk), applied to
+    chunks of at most 1,024 items, and stripped a chunk at a time by ``map`` (in C, while the
+    chunk is in cache). O(count)."""
     if width == 0 or count < 2:
-        return [text[:width]] * count
+        return [text[:width].rstrip("\0")] * count
     items: "list[str]" = []
     for begin in range(0, count, _CUT):
         size = min(_CUT, count - begin)
         cutter = cached(_CUTTERS, (width, size), lambda: itemgetter(*[slice(k, k + width) for k in range(0, size * width, width)]))
         chunk = text if size == count else text[begin * width : (begin + size) * width]
-        items += cutter(chunk) if size > 1 else (chunk,)
-    return items
-
-
-def unpack(data: "memoryview", offset: "int", width: "int", count: "int") -> "list[bytes]":
-    """The ``count`` items of ``width`` bytes each from byte ``offset`` of ``data``, unpacked in
-    C by a ``struct`` of ``width``-byte strings, cached per (width, chunk), applied to chunks of
-    at most 1,024 items, with no copy of the data first. O(count)."""
-    if width == 0:
-        return [b""] * count
-    import struct
-
-    items: "list[bytes]" = []
-    for begin in range(0, count, _CUT):
-        size = min(_CUT, count - begin)
-        unpacker = cached(_UNPACKERS, (width, size), lambda: struct.Struct(f"{width}s" * size).unpack_from)
-        items += unpacker(data, offset + begin * width)
+        items += map(str.rstrip, cutter(chunk) if size > 1 else (chunk,), repeat("\0"))
     return items
 
 
@@ -92,6 +76,19 @@ class TextElement(Element[T]):
         :class:`NpyFormatError` naming ``path``."""
         size, decode = self.itemsize, self._decode
         return lambda i: decode(flat[i * size : (i + 1) * size].tobytes(), path)
+
+    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
+        """As :meth:`Element.read`; the items are unpacked from the data in C (:meth:`read_runs`)."""
+        return self.read_runs(data, [start], count, 1, path)[0]
+
+    def read_runs(self, data: "memoryview", starts: "list[int]", count: "int", step: "int", path: "str | None" = None) -> "list[list[T]]":
+        """As :meth:`Element.read_runs`; the items are unpacked straight from the data by
+        :mod:`struct`, then made values a chunk at a time (:meth:`_values`)."""
+        return self._struct_runs(data, starts, count, step, self._values)
+
+    def _values(self, raw: "tuple[bytes, ...]") -> "Iterable[T]":
+        """The values of items from their bytes, as struct unpacked them."""
+        raise NotImplementedError
 
     def writer(self, flat: "memoryview") -> "Callable[[int, T], None]":
         size = self.itemsize
@@ -164,9 +161,8 @@ class BytesElement(TextElement[T]):
     def _decode(self, raw: "bytes", path: "str | None" = None) -> "T":
         return raw.rstrip(b"\0")  # type: ignore[return-value]
 
-    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
-        """As :meth:`Element.read`; the items are unpacked from the data in C."""
-        return [item.rstrip(b"\0") for item in unpack(data, start * self.itemsize, self.itemsize, count)]  # type: ignore[misc]
+    def _values(self, raw: "tuple[bytes, ...]") -> "Iterable[T]":
+        return map(bytes.rstrip, raw, repeat(b"\0"))  # type: ignore[arg-type]
 
     def _join(self, values: "list[Any]") -> "bytes":
         return b"".join(map(bytes.ljust, values, repeat(self.itemsize), repeat(b"\0")))
@@ -187,8 +183,8 @@ class VoidElement(TextElement[T]):
     def _decode(self, raw: "bytes", path: "str | None" = None) -> "T":
         return raw  # type: ignore[return-value]
 
-    def read(self, data: "memoryview", start: "int", count: "int", path: "str | None" = None) -> "list[T]":
-        return unpack(data, start * self.itemsize, self.itemsize, count)  # type: ignore[return-value]
+    def _values(self, raw: "tuple[bytes, ...]") -> "Iterable[T]":
+        return raw  # type: ignore[return-value]
 
     def _join(self, values: "list[Any]") -> "bytes":
         if min(map(len, values), default=self.itemsize) != self.itemsize:
@@ -216,7 +212,12 @@ class StrElement(TextElement[T]):
         """As :meth:`Element.read`; the text is decoded as one block, then cut."""
         size = self.itemsize
         text = self._decode_block(data[start * size : (start + count) * size].tobytes(), path)
-        return [item.rstrip("\0") for item in cut(text, self.width, count)]  # type: ignore[misc]
+        return cut(text, self.width, count)  # type: ignore[return-value]
+
+    def read_runs(self, data: "memoryview", starts: "list[int]", count: "int", step: "int", path: "str | None" = None) -> "list[list[T]]":
+        """As :meth:`Element.read_runs`: the runs' bytes copied together, then decoded as one
+        block (one decode beats one per item)."""
+        return Element.read_runs(self, data, starts, count, step, path)
 
     def _join(self, values: "list[Any]") -> "bytes":
         return self._utf32()[0]("".join(map(str.ljust, values, repeat(self.width), repeat("\0"))), "surrogatepass")[0]

@@ -119,6 +119,23 @@ def test_long_text_runs_are_cut_in_chunks_as_numpy_reads_them(tmp_path: Path, dt
         assert a.tolist() == source[: 1024 + 1].tolist()
 
 
+@pytest.mark.parametrize("dtype", [">f8", "<f2", ">i4", "<c8", ">c16", "|S3", "|V2", "|S0"])
+def test_strided_runs_struct_reads_skip_the_items_between_as_numpy_reads_them(tmp_path: Path, dtype: str) -> None:
+    rows = 2100  # a column of more than two chunks of 1,024 items
+    kind = np.dtype(dtype).kind
+    if kind in "SV":
+        width = np.dtype(dtype).itemsize
+        values: Any = np.array([[b"", b"a", b"a\0b", b"\0a", b"xy"][n % 5][:width].ljust(width if kind == "V" else 0, b"\0") for n in range(rows * 3)], dtype)
+    else:
+        values = (np.arange(rows * 3) * (1 + 1j if kind == "c" else 1)).astype(dtype)
+    source = values.reshape(rows, 3)
+    path = saved(tmp_path, source)
+    with npymmap.open(path) as a:
+        keys: list[Any] = [(slice(None), 1), (slice(None, None, -1), 2), (slice(1, None, 7), 0), (slice(None, None, -5), slice(None, None, 2)), (slice(3, 4), slice(None))]
+        for key in keys:
+            assert a[key].tolist() == source[key].tolist(), key
+
+
 @pytest.mark.parametrize("dtype", ["<c8", ">c16"])
 def test_complex_fills_convert_as_numpy_and_refuse_strings_whole(tmp_path: Path, dtype: str) -> None:
     path = saved(tmp_path, np.zeros((2, 3), dtype))
