@@ -79,6 +79,21 @@ def main() -> None:
 
     rows.append(("S8 tolist: unpack + rstrip per item", per_item(numpy_s8.tolist, count, 3), per_item(byte_strings, count, 3), per_item(ours_s8.tolist, count, 3), "0.25"))
 
+    # a column of bytes: NumPy's view and tolist against memoryview's tolist of the column alone
+    np.save(os.path.join(directory, "u1.npy"), (np.arange(count) % 251).astype("u1").reshape(SIZE, SIZE))
+    numpy_u1 = np.load(os.path.join(directory, "u1.npy"), mmap_mode="r")
+    ours_u1 = npymmap.open(os.path.join(directory, "u1.npy"))
+    column = memoryview(numpy_u1.tobytes())[SIZE // 2 :: SIZE]
+    rows.append(
+        (
+            "u1 column tolist: the strided memoryview's tolist alone",
+            per_item(lambda: numpy_u1[:, SIZE // 2].tolist(), SIZE, 2000),
+            per_item(column.tolist, SIZE, 2000),
+            per_item(lambda: ours_u1[:, SIZE // 2].tolist(), SIZE, 2000),
+            "0.80",
+        )
+    )
+
     # one store through a Python-level __setitem__: the frame, the index, the encoding, the copy
     class Store:
         def __init__(self, data: memoryview, encode: Callable[[Any], bytes], itemsize: int) -> None:
