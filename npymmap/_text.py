@@ -9,7 +9,7 @@ from _codecs import utf_32_be_decode, utf_32_be_encode, utf_32_le_decode, utf_32
 from itertools import repeat
 from _operator import itemgetter  # (operator, which re-exports it, costs 0.8 ms to import)
 
-from ._base import TYPE_CHECKING, NpyFormatError, cached
+from ._base import PYPY, TYPE_CHECKING, NpyFormatError, cached
 from ._element import NATIVE_ORDER, Element, T, interned
 
 if TYPE_CHECKING:
@@ -23,18 +23,34 @@ _CUTTERS: "dict[tuple[int, int], Callable[[str], tuple[str, ...]]]" = {}
 
 def cut(text: "str", width: "int", count: "int") -> "list[str]":
     """The ``count`` items of ``width`` characters each that make ``text``, trailing NULs
-    stripped: cut in C by an ``itemgetter`` of slices, cached per (width, chunk), applied to
-    chunks of at most 1,024 items, and stripped a chunk at a time by ``map`` (in C, while the
-    chunk is in cache). O(count)."""
+    stripped, a chunk of at most 1,024 items at a time (in C, while the chunk is in cache). A
+    chunk whose items all start with a character and end with NUL padding is split at its NULs
+    (:func:`_split`: one ``str`` an item; not on PyPy); any other is cut by an ``itemgetter`` of slices,
+    cached per (width, chunk), and stripped by ``map``. O(count)."""
     if width == 0 or count < 2:
         return [text[:width].rstrip("\0")] * count
     items: "list[str]" = []
     for begin in range(0, count, _CUT):
         size = min(_CUT, count - begin)
-        cutter = cached(_CUTTERS, (width, size), lambda: itemgetter(*[slice(k, k + width) for k in range(0, size * width, width)]))
         chunk = text if size == count else text[begin * width : (begin + size) * width]
+        split = None if PYPY else _split(chunk, width, size)  # (PyPy's UTF-8 strings slice slower by step)
+        if split is not None:
+            items += split
+            continue
+        cutter = cached(_CUTTERS, (width, size), lambda: itemgetter(*[slice(k, k + width) for k in range(0, size * width, width)]))
         items += map(str.rstrip, cutter(chunk) if size > 1 else (chunk,), repeat("\0"))
     return items
+
+
+def _split(chunk: "str", width: "int", count: "int") -> "list[str] | None":
+    """The NUL-stripped items of ``chunk`` as the non-empty pieces between its NULs, when that is
+    what they are, else ``None``. Each item that starts with a character and ends with NUL gives
+    at least one piece, and more only when it holds a NUL between characters: so when every item
+    is such and there are exactly ``count`` pieces, the pieces are the items. O(count), in C."""
+    if chunk[width - 1 :: width].strip("\0") or "\0" in chunk[::width]:
+        return None  # an item fills its width, or is empty or starts with NUL
+    pieces = list(filter(None, chunk.split("\0")))
+    return pieces if len(pieces) == count else None
 
 
 class TextElement(Element[T]):

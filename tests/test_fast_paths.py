@@ -16,8 +16,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import npymmap
+from npymmap._text import cut
 
 
 def saved(tmp_path: Path, array: Any, name: str = "a.npy") -> str:
@@ -117,6 +120,18 @@ def test_long_text_runs_are_cut_in_chunks_as_numpy_reads_them(tmp_path: Path, dt
     path = saved(tmp_path, source[: 1024 + 1], "edge.npy")
     with npymmap.open(path) as a:
         assert a.tolist() == source[: 1024 + 1].tolist()
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.integers(1, 4), st.lists(st.text(alphabet="a\0é\U0001f600", max_size=4), max_size=40), st.booleans())
+def test_str_items_read_as_numpy_strips_them_whether_split_at_nuls_or_cut(width: int, words: list[str], padded: bool) -> None:
+    # (padded: every item starts with a character and ends with NUL, the case split at NULs)
+    items = [(word.lstrip("\0") or "a")[: width - 1] or "a" for word in words] if padded and width > 1 else [word[:width] for word in words]
+    source = np.array(items, f"<U{width}")
+    expected = source.tolist()
+    assert cut(source.tobytes().decode("utf-32-le", "surrogatepass"), width, len(items)) == expected
+    data = memoryview(source.tobytes())
+    assert npymmap.str_(width).read(data, 0, len(items)) == expected
 
 
 @pytest.mark.parametrize("dtype", [">f8", "<f2", ">i4", "<c8", ">c16", "|S3", "|V2", "|S0"])
