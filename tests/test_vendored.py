@@ -1,7 +1,10 @@
-"""A copy of the package under another name works, with the top-level name unavailable."""
+"""A copy of the package under another name works, with the top-level name unavailable; and
+the README's vendoring recipe makes such a copy, on a fresh tree and when run again."""
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -55,14 +58,11 @@ print("vendored copy OK:", sorted(name for name in sys.modules if name.startswit
 """
 
 
-def test_a_vendored_copy_works_without_the_top_level_name(tmp_path: Path) -> None:
-    vendor = tmp_path / "hostpkg" / "_vendor"
-    shutil.copytree(ROOT / "npymmap", vendor / "npymmap", ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp_path / "hostpkg" / "__init__.py").write_text("")
-    (vendor / "__init__.py").write_text("")
+def run_smoke(folder: Path, package: str) -> None:
+    """SMOKE against ``<package>._vendor.npymmap`` in ``folder``, the top-level name blocked."""
     result = subprocess.run(
-        [sys.executable, "-S", "-c", SMOKE],
-        cwd=tmp_path,
+        [sys.executable, "-S", "-c", SMOKE.replace("hostpkg", package)],
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=60,
@@ -70,5 +70,57 @@ def test_a_vendored_copy_works_without_the_top_level_name(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("vendored copy OK:")
-    assert "hostpkg._vendor.npymmap._records" in result.stdout
-    assert "hostpkg._vendor.npymmap._npz_writer" in result.stdout
+    assert f"{package}._vendor.npymmap._records" in result.stdout
+    assert f"{package}._vendor.npymmap._npz_writer" in result.stdout
+
+
+def test_a_vendored_copy_works_without_the_top_level_name(tmp_path: Path) -> None:
+    vendor = tmp_path / "hostpkg" / "_vendor"
+    shutil.copytree(ROOT / "npymmap", vendor / "npymmap", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "hostpkg" / "__init__.py").write_text("")
+    (vendor / "__init__.py").write_text("")
+    run_smoke(tmp_path, "hostpkg")
+
+
+def readme_vendoring_recipe() -> str:
+    """The README's ```sh block that makes ``yourpkg/_vendor/npymmap``."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    recipes = []
+    for index, line in enumerate(lines):
+        if line.strip() == "```sh":
+            end = lines.index("```", index + 1)
+            block = "\n".join(lines[index + 1 : end]) + "\n"
+            if "yourpkg/_vendor" in block:
+                recipes.append(block)
+    assert len(recipes) == 1, recipes
+    return recipes[0]
+
+
+def test_the_readme_recipe_vendors_on_a_fresh_tree_and_again(tmp_path: Path) -> None:
+    """Run as a reader would, with ``bash`` (each command must succeed), from the project's root:
+    ``python3`` is this interpreter and finds npymmap where the suite does (the worktree)."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "python3").write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} \"$@\"\n")
+    (tools / "python3").chmod(0o755)
+    project = tmp_path / "project"
+    project.mkdir()
+    environment = dict(os.environ)
+    environment["PATH"] = os.pathsep.join([str(tools), environment.get("PATH", "")])
+    environment["PYTHONPATH"] = str(ROOT)
+    recipe = readme_vendoring_recipe()
+    copy = project / "yourpkg" / "_vendor" / "npymmap"
+    for attempt in ("fresh tree", "run again"):
+        result = subprocess.run(
+            ["bash", "-e", "-c", recipe], cwd=project, env=environment, capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, f"{attempt}: {result.stderr}"
+        assert result.stdout.strip().splitlines()[-1] == "yourpkg._vendor.npymmap", f"{attempt}: {result.stdout}"
+        sources = sorted(path.name for path in copy.iterdir() if path.name != "__pycache__")
+        assert sources == sorted(path.name for path in (ROOT / "npymmap").iterdir() if path.name != "__pycache__")
+        assert not (copy / "npymmap").exists(), f"{attempt}: the copy nests a second one"
+        tag = sys.implementation.cache_tag
+        compiled = {path.name.split(".")[0] for path in (copy / "__pycache__").glob(f"*.{tag}.pyc")}
+        assert compiled == {path.stem for path in copy.glob("*.py")}, f"{attempt}: not precompiled: {compiled}"
+    run_smoke(project, "yourpkg")
