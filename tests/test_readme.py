@@ -125,3 +125,13 @@ def test_the_long_description_opens_with_what_the_library_is() -> None:
     assert title == "# npymmap"
     assert pitch.startswith("Map NumPy `.npy` files") and "standard library" in pitch, pitch
     assert "checkout" not in pitch and "```" not in pitch, pitch
+
+
+def test_the_readme_shows_the_two_commands_and_ci_runs_the_second() -> None:
+    first_block = README.read_text(encoding="utf-8").split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in first_block.splitlines()]
+    assert commands == ["python3 -m npymmap demo", 'python3 -m pip install -e ".[dev]" && python3 -m pytest']
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "python3 -m pytest" in ci, "CI runs the README's test command as written"
+    installed = ci[ci.index("python3 -m pytest") - 1]
+    assert installed.startswith("python3 -m pip install") and installed.endswith('-e ".[dev]"'), installed
