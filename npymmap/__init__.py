@@ -11,6 +11,9 @@ from ._base import ClosedError, DtypeMismatchError, Header, NpyError, NpyFormatE
 if TYPE_CHECKING:
     from ._array import NpyArray, WritableNpyArray
     from ._element import Element
+    from ._grow import Appender
+    from ._npz import NpzFile
+    from ._npz_writer import NpzWriter
     from ._numbers import bool_, complex64, complex128, datetime64, float16, float32, float64, int8, int16, int32
     from ._numbers import int64, timedelta64, uint8, uint16, uint32, uint64
     from ._open import append_to, create, create_npz, open, open_buffer, open_npz, read_header
@@ -32,6 +35,9 @@ else:
             "_text": ("bytes_", "str_", "void"),
             "_array": ("NpyArray", "WritableNpyArray"),
             "_open": ("append_to", "create", "create_npz", "open", "open_buffer", "open_npz", "read_header"),
+            "_npz": ("NpzFile",),
+            "_npz_writer": ("NpzWriter",),
+            "_grow": ("Appender",),
         }.items()
         for name in names
     }  # fmt: skip
@@ -54,6 +60,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "append_to",
+    "Appender",
     "ClosedError",
     "DtypeMismatchError",
     "Element",
@@ -61,6 +68,8 @@ __all__ = [
     "NpyArray",
     "NpyError",
     "NpyFormatError",
+    "NpzFile",
+    "NpzWriter",
     "UnsupportedDtypeError",
     "WritableNpyArray",
     "bool_",

@@ -39,7 +39,7 @@ def demo() -> "int":
             print(f"  table[2, 3]         = {table[2, 3]}")
             print(f"  table[1, ...]       = {table[1, ...].tolist()}")
             print(f"  table[:, 2] (view)  = {table[:, 2].tolist()}")
-            print(f"  table.T.tolist()[0] = {table.T.tolist()[0]}")
+            print(f"  table.T.tolist()[0] = {table.T[0, ...].tolist()}")  # (the same list, typed as one)
             try:
                 table[0, 0] = 1.0  # type: ignore[index]
             except TypeError as error:

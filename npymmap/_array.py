@@ -19,7 +19,7 @@ from ._region import Region
 if TYPE_CHECKING:
     import ctypes
     import mmap
-    from typing import Any, Callable, Iterator, Tuple, Union
+    from typing import Any, Callable, Iterator, List, NoReturn, Tuple, Union
 
     from typing_extensions import Buffer, Self, Unpack
 
@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     Index = Union[int, Tuple[int, ...], ViewKey]
 
 ItemT = TypeVar("ItemT")
+LeafT = TypeVar("LeafT")
+StructureT = TypeVar("StructureT", bound="ctypes.Structure")
+if TYPE_CHECKING:
+    # What tolist() gives: an item (a 0-d array) or nested lists of items, as deep as the array.
+    NestedList = Union[LeafT, List["NestedList[LeafT]"]]
 
 # Item formats array.array shares with memoryview (all but '?').
 _ARRAY_CODES = frozenset("bBhHiIqQfd")
@@ -290,7 +295,7 @@ class NpyArray(Generic[ItemT]):
             at = keys.index(Ellipsis)
             keys = keys[:at] + (slice(None),) * (ndim - len(keys) + 1) + keys[at + 1 :]
         if len(keys) > ndim:
-            raise IndexError(f"too many indices: {len(keys)} for a {ndim}-d array")
+            raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but {len(keys)} were indexed")
         start = self._start
         shape: "list[int]" = []
         strides: "list[int]" = []
@@ -319,8 +324,8 @@ class NpyArray(Generic[ItemT]):
         if only_integers:
             if len(keys) == ndim:
                 return start
-            raise IndexError(
-                f"{len(keys)} index for a {ndim}-d array names no single item; "
+            raise IndexError(  # (NumPy gives a view here; npymmap asks for the '...' that says so)
+                f"too few indices for an item: array is {ndim}-dimensional, but {len(keys)} were indexed; "
                 f"write a[{', '.join(map(str, keys))}, ...] for a view"
             )
         shape += self._shape[len(keys) :]
@@ -347,13 +352,35 @@ class NpyArray(Generic[ItemT]):
 
     # -- conversion ----------------------------------------------------------------------------
 
-    def tolist(self) -> "Any":
+    # One overload per item type: mypy (1.20) does not check a method type variable's bound
+    # against the self type of a subclass (WritableNpyArray), so "NpyArray[ItemT]" for the
+    # numbers and strings would also catch records. The first catches NpyArray[Any] (Any matches
+    # NoReturn, no item type does): its items may be anything.
+    @overload
+    def tolist(self: "NpyArray[NoReturn]") -> "Any": ...
+    @overload
+    def tolist(self: "NpyArray[bool]") -> "NestedList[bool]": ...
+    @overload
+    def tolist(self: "NpyArray[int]") -> "NestedList[int]": ...
+    @overload
+    def tolist(self: "NpyArray[float]") -> "NestedList[float]": ...
+    @overload
+    def tolist(self: "NpyArray[complex]") -> "NestedList[complex]": ...
+    @overload
+    def tolist(self: "NpyArray[str]") -> "NestedList[str]": ...
+    @overload
+    def tolist(self: "NpyArray[bytes]") -> "NestedList[bytes]": ...
+    @overload
+    def tolist(self: "NpyArray[StructureT]") -> "NestedList[tuple[Any, ...]]": ...
+
+    def tolist(self) -> "NestedList[Any]":
         """The items as nested lists of Python values, in logical (C) order, as NumPy's
-        ``tolist()``; a 0-d array gives its value. O(size); native numbers are made in C, a
-        strided window's run by run, and only the window's own items are read."""
+        ``tolist()``; a 0-d array gives its value. Records give tuples of their fields' values,
+        not Structures. O(size); native numbers are made in C, a strided window's run by run,
+        and only the window's own items are read."""
         return self._region.read_whole(self._tolist)
 
-    def _tolist(self) -> "Any":
+    def _tolist(self) -> "NestedList[Any]":
         items = self._items
         if items.__class__ is memoryview and not self._region.closed:
             if not self._shape:

@@ -8,9 +8,10 @@ may differ in length from the central directory's, so that header is read from t
 
 import _thread
 import zipfile
+from _collections_abc import Mapping  # collections.abc's Mapping, loaded with os at start-up: no import cost
 
 from ._array import NpyArray
-from ._base import TYPE_CHECKING, ClosedError, Generic, NpyError, NpyFormatError, TypeVar
+from ._base import TYPE_CHECKING, ClosedError, NpyError, NpyFormatError, TypeVar
 from ._files import extra_flags
 from ._images import array_in
 from ._region import Region, unmap
@@ -36,15 +37,26 @@ if TYPE_CHECKING:
 ArrayT = TypeVar("ArrayT", bound="NpyArray[Any]")
 
 
-class NpzFile(Generic[ArrayT]):
-    """A read-only mapping of member name to the member's array, named as ``numpy.load`` names
-    them: every member of the archive, ``.npy`` dropped from the names that end in it. A member
-    is found by that name or by its full name in the archive (``'x'`` or ``'x.npy'``).
+class NpzFile(Mapping[str, ArrayT]):
+    """A read-only mapping of member name to the member's array (a
+    :class:`collections.abc.Mapping`, as ``numpy.load``'s ``NpzFile`` is), named as ``numpy.load``
+    names them: every member of the archive, ``.npy`` dropped from the names that end in it.
+    ``keys()``, ``len()`` and iteration give those names, in archive order; ``[]``, ``get()`` and
+    ``in`` also take a member's full name in the archive (``'x'`` or ``'x.npy'``), as NumPy's do.
+    ``values()``, ``items()`` and ``==`` (the Mapping's: equal names mapping to the same arrays)
+    open every member they reach.
 
-    Arrays are made on first access and share the archive's map; :meth:`close` (or leaving a
-    ``with`` block) closes them all. A compressed member cannot be mapped: indexing it raises
-    :class:`NpyError`, and :meth:`read` loads it into memory instead. A member whose bytes are
-    not a ``.npy`` image raises :class:`NpyFormatError` (``numpy.load`` gives its raw bytes).
+    Arrays are made on first access, once (the same array each time), and share the archive's
+    map; :meth:`close` (or leaving a ``with`` block) closes them all. After :meth:`close` the
+    names stay readable (``keys()``, ``len()``, ``in``), and anything that reaches a member
+    (``[]``, ``get()``, ``values()``, ``items()``, :meth:`read`, :meth:`flush`) raises
+    :class:`ClosedError`. Members may be opened from several threads at once (one at a time
+    under the archive's lock), and a ``close()`` racing them either comes first (they raise
+    :class:`ClosedError`) or after (their arrays are then closed too).
+
+    A compressed member cannot be mapped: indexing it (so also ``values()`` and ``items()``)
+    raises :class:`NpyError`, and :meth:`read` loads it into memory instead. A member whose bytes
+    are not a ``.npy`` image raises :class:`NpyFormatError` (``numpy.load`` gives its raw bytes).
     """
 
     def __init__(
@@ -76,10 +88,6 @@ class NpzFile(Generic[ArrayT]):
     def __contains__(self, name: "object") -> "bool":
         return name in self._files or name in self._members
 
-    def keys(self) -> "list[str]":
-        """The member names, without ``.npy``, in archive order."""
-        return list(self._members)
-
     def _info(self, name: "str") -> "zipfile.ZipInfo":
         """The member of that full name in the archive, else of that name without ``.npy``;
         ``KeyError`` for neither."""
@@ -88,7 +96,9 @@ class NpzFile(Generic[ArrayT]):
 
     def __getitem__(self, name: "str") -> "ArrayT":
         """The member's array, mapped in place. ``KeyError`` for no such member; :class:`NpyError`
-        for a compressed member or one whose bytes are not a valid ``.npy``."""
+        for a compressed member or one whose bytes are not a valid ``.npy``; :class:`ClosedError`
+        once the archive is closed, whatever the name."""
+        self._check_open()
         info = self._info(name)
         array = self._arrays.get(info.filename)
         if array is None:
@@ -141,6 +151,7 @@ class NpzFile(Generic[ArrayT]):
         """
         import errno
 
+        self._check_open()
         info = self._info(name)
         where = f"{self.path}::{info.filename}"
         with self._lock:

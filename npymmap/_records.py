@@ -299,10 +299,23 @@ def _make_structure(record: "RecordElement") -> "type[ctypes.Structure]":
         for size in reversed(field.shape):
             ctype = ctype * size
         fields.append((field.name or f"_padding{index}", ctype))
+
+    def __repr__(item: "Any") -> "str":
+        return _record_repr(record, item)
+
     try:
-        structure = type("Record", (base,), {"_pack_": 1, "_fields_": fields})
+        structure = type("Record", (base,), {"_pack_": 1, "_fields_": fields, "__repr__": __repr__})
     except TypeError as error:  # PyPy's ctypes takes ASCII field names only
         raise UnsupportedDtypeError(f"ctypes cannot make a Structure of {record.descr!r:.60}: {error}") from None
     if ctypes.sizeof(structure) != record.itemsize:  # pragma: no cover - a ctypes layout surprise
         raise UnsupportedDtypeError(f"ctypes lays out {record.descr!r:.60} in {ctypes.sizeof(structure)} bytes, not {record.itemsize}")
     return structure
+
+
+def _record_repr(record: "RecordElement", item: "ctypes.Structure") -> "str":
+    """``Record(a=1, b=2.5)``: the record's fields (padding left out) with their values as
+    ``tolist()`` gives them (strings decoded, sub-arrays as lists, nested records as tuples); a
+    name that is no identifier shows as its repr (``Record('a b'=1)``)."""
+    values = record.read(memoryview(bytes(item)), 0, 1)[0]
+    shown = (f"{name if name.isidentifier() else repr(name)}={value!r}" for name, value in zip(record.field_names, values))
+    return f"Record({', '.join(shown)})"

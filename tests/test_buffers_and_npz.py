@@ -487,14 +487,15 @@ def test_open_npz_names_and_values_match_numpy_load(npz_path: str) -> None:
         assert archive.mode == "r"
         assert len(archive) == len(names)
         assert list(archive) == names
-        assert archive.keys() == names
+        assert list(archive.keys()) == names
         with np.load(npz_path) as loaded:
             for name in names:
                 assert name in archive
                 assert f"{name}.npy" in archive and f"{name}.npy" in loaded  # the full name works too
                 assert f"{name}.npy.npy" not in archive and f"{name}.npy.npy" not in loaded
         assert "missing" not in archive
-        assert 3 not in archive
+        not_a_name: object = 3
+        assert not_a_name not in archive
         with pytest.raises(KeyError):
             archive["missing"]
         for name in names:
@@ -716,7 +717,7 @@ def test_open_npz_full_zip64_archive(npy_dir: Path, monkeypatch: pytest.MonkeyPa
     raw = path.read_bytes()
     assert b"PK\x06\x06" in raw and b"PK\x06\x07" in raw
     with npymmap.open_npz(path, mode="r+") as archive:
-        assert archive.keys() == ["first", "second"]
+        assert list(archive.keys()) == ["first", "second"]
         assert archive["first"].tolist() == first.tolist()
         assert archive["second"].tolist() == second.tolist()
         archive["second"][1] = -77
@@ -737,7 +738,7 @@ def test_open_npz_compressed_members(npy_dir: Path) -> None:
     members = _members()
     np.savez_compressed(path, **members)  # type: ignore[arg-type]
     with npymmap.open_npz(path) as archive:
-        assert archive.keys() == list(members)
+        assert list(archive.keys()) == list(members)
         for name, arr in members.items():
             with pytest.raises(npymmap.NpyError) as caught:
                 archive[name]
@@ -770,7 +771,7 @@ def test_open_npz_mixed_archive(npy_dir: Path) -> None:
         numpy_names = list(loaded.files)
         assert loaded["data.bin"].tolist() == stored.tolist()  # NumPy reads an .npy image by its bytes
     with npymmap.open_npz(path) as archive:
-        assert archive.keys() == list(archive) == numpy_names == ["readme.txt", "stored", "packed", "data.bin", "sub/", "sub/nested"]
+        assert list(archive.keys()) == list(archive) == numpy_names == ["readme.txt", "stored", "packed", "data.bin", "sub/", "sub/nested"]
         assert len(archive) == 6
         assert "readme.txt" in archive and "readme" not in archive and "data.bin" in archive
         assert_same(archive["stored"].tolist(), stored.tolist())
@@ -813,7 +814,7 @@ def test_open_npz_empty_archive(npy_dir: Path) -> None:
     path = npy_dir / "empty.npz"
     np.savez(path)
     with npymmap.open_npz(path) as archive:
-        assert len(archive) == 0 and archive.keys() == [] and list(archive) == []
+        assert len(archive) == 0 and list(archive.keys()) == [] and list(archive) == []
 
 
 # ---------------------------------------------------------------------------------------------

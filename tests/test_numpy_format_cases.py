@@ -370,7 +370,7 @@ def test_members_not_named_npy_and_full_names_are_found_as_numpy_finds_them(npy_
         archive.writestr("test2", image.getvalue())
         archive.writestr("test1.npy", image.getvalue())
     with np.load(path) as loaded, npymmap.open_npz(path) as mapped:
-        assert list(mapped) == mapped.keys() == loaded.files == ["test2", "test1"]
+        assert list(mapped) == list(mapped.keys()) == loaded.files == ["test2", "test1"]
         for key in ("test2", "test1", "test1.npy"):
             assert key in mapped and key in loaded
             assert mapped[key].tolist() == loaded[key].tolist() == [0, 1, 2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mmap
 import pathlib
+from collections.abc import KeysView
 from multiprocessing import shared_memory
 from typing import Any, assert_type
 
@@ -40,7 +41,7 @@ def check_open_npz(p: str) -> None:
     with npymmap.open_npz(p) as archive:
         assert_type(archive["x"], NpyArray[Any])
         assert_type(archive.read("x"), NpyArray[Any])
-        assert_type(archive.keys(), list[str])
+        assert_type(archive.keys(), KeysView[str])
         assert_type(len(archive), int)
         assert_type("x" in archive, bool)
         for name in archive:
