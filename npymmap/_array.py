@@ -76,7 +76,8 @@ class NpyArray(Generic[ItemT]):
     gives a value in O(ndim); slices and ``...`` (``a[2:10:2]``, ``a[i, :]``, ``a[..., 0]``) give
     zero-copy views in O(ndim). An integer index that does not name an item (``a[i]`` on a 2-d
     array) raises ``IndexError``: write ``a[i, ...]`` for the row view.
-    After :meth:`close` every operation raises ``ValueError``.
+    After :meth:`close` every operation but the description (``shape``, ``closed``, ...) raises
+    :class:`ClosedError` (a ``ValueError``).
     """
 
     __slots__ = ("_region", "_start", "_shape", "_strides", "_items", "_fortran", "_mode", "__weakref__")
@@ -491,21 +492,22 @@ class NpyArray(Generic[ItemT]):
 
         Reading a mapped page past a file's end kills the process with SIGBUS: the one way a map
         can crash, when another program truncates the file. Call this before working through a
-        file you do not control. One ``fstat`` of the mapped file; ``ValueError`` if closed.
+        file you do not control. One ``fstat`` of the mapped file; :class:`ClosedError` if closed.
         """
         self._region.check_file()
 
     def flush(self) -> "None":
         """Make writes durable: the changed pages are written and the file is ``fsync``-ed.
 
-        Does nothing for ``'r'`` and ``'c'`` (which never write the file). ``ValueError`` if closed.
+        Does nothing for ``'r'`` and ``'c'`` (which never write the file). :class:`ClosedError` if closed.
         """
         self._region.flush()
 
     def close(self) -> "None":
         """Flush, then unmap the file for this array and every view sharing its map.
 
-        Idempotent. Views and memoryviews handed out raise ``ValueError`` afterwards.
+        Idempotent. Views handed out raise :class:`ClosedError` afterwards; memoryviews handed
+        out (``data``) are released, and raise memoryview's own ``ValueError``.
         """
         self._region.close()
 

@@ -30,7 +30,8 @@ class Appender:
     A row is one step along the growth axis: axis 0 of a C-order file, the last axis of a
     Fortran-order one (so a 1-d file grows by items). :meth:`append` writes at file speed and
     keeps the header as it was; :meth:`flush` makes the rows durable, then records the new shape;
-    :meth:`close` flushes.
+    :meth:`close` flushes. After :meth:`close` (which may be called again), :meth:`append` and
+    :meth:`flush` raise :class:`ClosedError`.
     """
 
     def __init__(self, path: "str") -> "None":

@@ -44,7 +44,9 @@ _PADDING_ID = 0x4E50  # "NP": an extra field zip readers skip, holding the align
 
 
 class NpzWriter:
-    """Adds members to a new ``.npz`` archive (see :func:`npymmap.create_npz`)."""
+    """Adds members to a new ``.npz`` archive (see :func:`npymmap.create_npz`). After
+    :meth:`close` or :meth:`abandon` (either may be called again), :meth:`add` raises
+    :class:`ClosedError`, and so does every use of the member arrays it gave."""
 
     def __init__(self, path: "str", overwrite: "bool") -> "None":
         self.path = path
