@@ -135,8 +135,8 @@ def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", stride
     memoryview (a column, ``a[::2]``). A window that is contiguous in C order, or in reverse
     (Fortran order), gets a memoryview of its items: native items are that memoryview itself, or
     a :class:`Reversed` of it; other numbers of 2, 4 or 8 bytes are read as unsigned ints and decoded
-    (:class:`Decoded`). Any other window, element or empty window: :class:`Strided`. The
-    memoryviews are tracked, to be released on close.
+    (:class:`Decoded`). Any other window, element or empty window (and a 0-d one on PyPy):
+    :class:`Strided`. The memoryviews are tracked, to be released on close.
     """
     element = region.element
     size = 1
@@ -153,7 +153,8 @@ def item_access(region: "Region", start: "int", shape: "tuple[int, ...]", stride
     if bits is not None:
         code = bits[0]
     c_order = is_contiguous(shape, strides)
-    if code is None or not size or not (c_order or is_contiguous(shape, strides, fortran=True)):
+    # (PyPy's 0-d memoryview stores through an int key, a[0] = v, where it must refuse it.)
+    if code is None or not size or PYPY and not shape or not (c_order or is_contiguous(shape, strides, fortran=True)):
         return Strided(region, start, shape, strides)
     itemsize = element.itemsize
     items = cast(region.data[start * itemsize : (start + size) * itemsize], code, shape if c_order else shape[::-1])

@@ -137,7 +137,7 @@ class NpyArray(Generic[ItemT]):
         if fortran_order and len(shape) > 1:
             return cls._make(region, 0, shape, c_strides(shape[::-1])[::-1], True, mode)
         code = region.element.memoryview_format
-        if code is None or not region.data.nbytes:
+        if code is None or not region.data.nbytes or PYPY and not shape:  # (PyPy: see item_access)
             return cls._make(region, 0, shape, c_strides(shape), fortran_order, mode)
         region.root_view = items = cast(region.data, code, shape)
         return cls._make(region, 0, shape, c_strides(shape), fortran_order, mode, items)
