@@ -395,8 +395,9 @@ class NpyArray(Generic[ItemT]):
         if size == 0:
             return nest([], 0, self._shape, self._strides) if self._shape else []
         element, data, path = self._region.element, self._region.data, self._region.path
-        if element.memoryview_format is not None or not is_contiguous(self._shape, self._strides):
-            # (a native window here is strided: a contiguous one has its memoryview, above)
+        if self._shape and (element.memoryview_format is not None or not is_contiguous(self._shape, self._strides)):
+            # (a native window here is strided: a contiguous one has its memoryview, above, but
+            # a 0-d one on PyPy, read below)
             return group(element.read_runs(data, *runs(self._start, self._shape, self._strides), path), self._shape)[0]
         values = element.read(data, self._start, size, path)
         if not self._shape:
