@@ -1,19 +1,29 @@
-"""Command line: ``python -m npymmap demo | info | head | validate``.
+"""Command line: ``python -m npymmap demo | info | head | validate`` (the ``npymmap`` script).
 
-Errors are one line on stderr naming the file and the fault, with exit status 1 (2 for usage),
-never a traceback. argparse (and json for ``info --json``) are imported only here.
+Every command that takes FILE arguments takes ``.npy`` files, ``.npz`` archives (every ``.npy``
+member) and ``archive.npz::member`` alike: :mod:`._cli_files` turns each argument into the
+arrays it names, and :mod:`._cli_values` prints values as NumPy's ``str()`` does.
+
+A fault is one line on stderr naming the file (or member) and the fault, with exit status 1
+(2 for usage), never a traceback; the other files are still done. A closed stdout (``| head``)
+stops the command quietly with status 141, as a tool killed by SIGPIPE ends in a shell. Nothing
+read from a file is ever evaluated. argparse (and json for ``info --json``) are imported only here.
 """
 
-import builtins
 import sys
 
-from . import Header, NpyError, __version__, create, float64, open, read_header
+from . import NpyError, __version__, create, float64, open, read_header
 from ._base import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Callable, TypeVar
 
-open_file = builtins.open
+    from ._cli_files import FileArgument, Source
+
+    T = TypeVar("T")
+
+_FAULTS = (OSError, ValueError)  # a file's faults: NpyError is a ValueError
+CLOSED_PIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for a tool killed writing to a closed pipe
 
 
 def demo() -> "int":
@@ -59,160 +69,304 @@ def _describe(element: "Any") -> "str":
     return " ".join(part for part in (_ORDER_WORDS[element.byteorder], name) if part)
 
 
-def _entries(path: "str") -> "list[dict[str, Any]]":
-    """What ``info`` reports: one entry per .npy file or .npz member. Raises NpyError / OSError."""
-    import os
-
-    from . import NpyFormatError, lookup
-    from ._header import read_header_from
-    from ._zip import FILE_HEADER_SIGNATURE
-
-    with open_file(path, "rb") as file:
-        is_zip = file.read(4) == FILE_HEADER_SIGNATURE
-    members: "list[tuple[str | None, Header, int]]" = []
-    if not is_zip:
-        members.append((None, read_header(path), os.path.getsize(path)))
-    else:
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(path) as archive:
-                for info in archive.infolist():
-                    if info.filename.endswith(".npy"):
-                        with archive.open(info) as stream:
-                            where = f"{path}::{info.filename}"
-                            members.append((info.filename[:-4], read_header_from(stream.read, where), info.file_size))
-        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError) as error:
-            raise NpyFormatError(f"not a readable .npz archive: {error}", path) from None
-    entries = []
-    for member, header, size in members:
-        try:
-            described = _describe(lookup(header.descr))
-        except NpyError as error:
-            described = f"(npymmap cannot map it: {error.reason})"
-        entry: "dict[str, Any]" = {"path": path}
-        if member is not None:
-            entry["member"] = member
-        entry.update(
-            descr=header.descr,
-            type=described,
-            shape=list(header.shape),
-            fortran_order=header.fortran_order,
-            version=list(header.version),
-            data_offset=header.data_offset,
-            size=size,
-        )
-        entries.append(entry)
-    return entries
+def _attempt(work: "Callable[[], T]") -> "T | Exception":
+    """``work()``, or the file's fault it raised (``OSError``, ``ValueError``). ``work`` prints
+    nothing: a closed stdout is no fault of a file."""
+    try:
+        return work()
+    except _FAULTS as error:
+        return error
 
 
-def info(paths: "list[str]", as_json: "bool") -> "int":
-    """Print each file's (and each .npz member's) header; 1 if any file failed."""
+def _sources(argument: "str") -> "FileArgument | Exception":
+    """The arrays ``argument`` names (a :class:`FileArgument`), or its fault."""
+    from ._cli_files import FileArgument
+
+    return _attempt(lambda: FileArgument(argument))
+
+
+def _error(name: "str", error: "BaseException") -> "None":
+    """The fault's line on stderr: ``npymmap: <name>: <fault>``."""
+    print(f"npymmap: {name}: {_reason(error)}", file=sys.stderr)
+
+
+def _reason(error: "BaseException") -> "str":
+    """The fault alone, without the file's name."""
+    if isinstance(error, NpyError):
+        return error.reason
+    return str(getattr(error, "strerror", None) or error)
+
+
+def _entry(source: "Source") -> "tuple[dict[str, Any] | None, Exception | None]":
+    """What ``info`` reports of one array, and the fault that keeps it from being read; ``None``
+    for the entry when its header cannot be read."""
+    from . import lookup
+
+    header = _attempt(source.header)
+    if isinstance(header, Exception):
+        return None, header
+    try:
+        described = _describe(lookup(header.descr))
+    except NpyError as error:
+        described = f"(npymmap cannot map it: {error.reason})"
+    fault = _attempt(lambda: source.check(False))
+    path, _, member = source.name.partition("::") if "::" in source.name else (source.name, "", "")
+    entry: "dict[str, Any]" = {"path": path}
+    if member:
+        entry["member"] = member
+    entry.update(
+        descr=header.descr,
+        type=described,
+        shape=list(header.shape),
+        fortran_order=header.fortran_order,
+        version=list(header.version),
+        data_offset=header.data_offset,
+        size=source.size,
+        compressed=bool(source.compression),
+        fault=None if fault is None else _reason(fault),
+    )
+    return entry, fault
+
+
+def _entry_lines(entry: "dict[str, Any]", source: "Source") -> "list[str]":
+    """The text ``info`` prints for one entry."""
+    descr = entry["descr"] if isinstance(entry["descr"], str) else repr(entry["descr"])
+    lines = [
+        source.name,
+        f"  descr        {descr}  {entry['type']}",
+        f"  shape        {tuple(entry['shape'])}",
+        f"  order        {'Fortran' if entry['fortran_order'] else 'C'}",
+        f"  version      {entry['version'][0]}.{entry['version'][1]}",
+        f"  data offset  {entry['data_offset']}",
+        f"  size         {entry['size']} bytes",
+    ]
+    if "member" in entry:
+        lines.append(f"  storage      {_storage(source)}")
+    return lines
+
+
+def _storage(source: "Source") -> "str":
+    """How a member is stored: ``stored: mapped in place`` or why it cannot be mapped."""
+    if not source.compression:
+        return "stored: mapped in place"
+    return f"compressed with {source.compression}: cannot be mapped; NpzFile.read loads it into memory"
+
+
+def info(files: "list[str]", as_json: "bool") -> "int":
+    """Print the header of each array the FILEs name, and for a member how it is stored; 1 if
+    any file or array failed, which includes every array ``open`` would refuse (its header is
+    still shown, its fault on stderr)."""
     failed = 0
     report: "list[dict[str, Any]]" = []
-    for path in paths:
-        try:
-            report.extend(_entries(path))
-        except (NpyError, OSError) as error:
-            _error(path, error)
+    for argument in files:
+        found = _sources(argument)
+        if isinstance(found, Exception):
+            _error(argument, found)
             failed = 1
+            continue
+        try:
+            if not found.sources and not as_json:
+                print(f"{argument}\n  (an archive of no arrays)")
+            for source in found.sources:
+                entry, fault = _entry(source)
+                if entry is not None:
+                    report.append(entry)
+                    if not as_json:
+                        _print_lines(_entry_lines(entry, source))
+                if fault is not None:
+                    _error(source.name, fault)
+                    failed = 1
+        finally:
+            found.close()
     if as_json:
         import json
 
-        print(json.dumps(report, indent=2))
-        return failed
-    for entry in report:
-        print(entry["path"] + (f"::{entry['member']}" if "member" in entry else ""))
-        descr = entry["descr"] if isinstance(entry["descr"], str) else repr(entry["descr"])
-        print(f"  descr        {descr}  {entry['type']}")
-        print(f"  shape        {tuple(entry['shape'])}")
-        print(f"  order        {'Fortran' if entry['fortran_order'] else 'C'}")
-        print(f"  version      {entry['version'][0]}.{entry['version'][1]}")
-        print(f"  data offset  {entry['data_offset']}")
-        print(f"  size         {entry['size']} bytes")
+        _print_lines(json.dumps(report, indent=2).splitlines())
     return failed
 
 
-def head(path: "str", count: "int") -> "int":
-    """Print the first ``count`` rows (along axis 0) with aligned columns; reads only those."""
-    try:
-        with open(path) as array:
-            if not array.shape:
-                print(repr(array[()]))
-                return 0
-            rows = array[: max(count, 0)].tolist()
-            names = list(array.element.field_names) or None
-    except (NpyError, OSError) as error:
-        _error(path, error)
-        return 1
-    cells = [[repr(value) for value in (row if isinstance(row, (list, tuple)) else [row])] for row in rows]
-    header = ["#"] + (names or ([str(column) for column in range(len(cells[0]))] if cells and len(cells[0]) > 1 else ["value"]))
-    table = [header] + [[str(index)] + row for index, row in enumerate(cells)]
-    widths = [max(len(line[column]) for line in table if column < len(line)) for column in range(len(header))]
-    for line in table:
-        print("  ".join(cell.rjust(width) for cell, width in zip(line, widths)).rstrip())
-    return 0
-
-
-def validate(paths: "list[str]", deep: "bool") -> "int":
-    """One line per file, ``OK`` or ``FAIL <path>: <fault>``; 1 if any failed."""
+def head(files: "list[str]", count: "int") -> "int":
+    """Print the first ``count`` rows (along axis 0) of each array the FILEs name, with aligned
+    columns, reading only those rows; ``count`` < 0: all but the last ``-count``. A line
+    ``==> name <==`` goes before each array unless one FILE names one array. 1 if any failed."""
     failed = 0
-    for path in paths:
-        try:
-            with open(path) as array:
-                if deep:
-                    _check_values(array)
-            print(f"OK    {path}")
-        except (NpyError, OSError, ValueError) as error:
-            print(f"FAIL  {path}: {getattr(error, 'reason', None) or error}")
+    titled = len(files) > 1
+    printed = 0
+    for argument in files:
+        found = _sources(argument)
+        if isinstance(found, Exception):
+            _error(argument, found)
             failed = 1
+            continue
+        try:
+            for source in found.sources:
+                lines = _attempt(lambda: _head_lines(source, count))
+                if titled or found.is_archive:
+                    print(("\n" if printed else "") + f"==> {source.name} <==")
+                printed += 1
+                if isinstance(lines, Exception):
+                    _error(source.name, lines)
+                    failed = 1
+                else:
+                    _print_lines(lines)
+        finally:
+            found.close()
     return failed
 
 
-def _check_values(array: "Any") -> "None":
-    """Every item holds a value NumPy writes (bools 0 or 1, text that decodes): the items' bytes
-    checked by the element, about 64 KiB at a time along the first axis."""
-    if not array.shape:
-        array.element.check_items(array.tobytes(), array.path)
-        return
-    step = max(1, (1 << 16) // max(1, array.nbytes // max(1, len(array))))
-    for start in range(0, len(array), step):
-        array.element.check_items(array[start : start + step].tobytes(), array.path)
+def _head_lines(source: "Source", count: "int") -> "list[str]":
+    """The lines ``head`` prints for one array: none for ``count`` 0; one saying so for an array
+    of no items; none for all but more rows than it has; else the rows' table."""
+    from ._cli_values import formatter
+
+    if count == 0:
+        return []
+    shape = source.header().shape
+    items = 1
+    for n in shape:
+        items *= n
+    if not items:
+        return [f"(empty array of shape {shape})"]
+    length = shape[0] if shape else 1
+    rows = min(count, length) if count > 0 else max(length + count, 0)
+    if not rows:
+        return []
+    array = source.first_rows(rows)
+    show = formatter(array.element)
+    if not shape:
+        return [show(array.tolist())]
+    names = list(array.element.field_names)
+    if names and len(shape) == 1:
+        fields = [formatter(element) for element in array.element.field_elements]
+        cells = [[field(value) for field, value in zip(fields, row)] for row in array.tolist()]
+    else:
+        cells = [list(map(show, row)) if len(shape) > 1 else [show(row)] for row in array.tolist()]
+        names = [str(column) for column in range(shape[1])] if len(shape) > 1 else ["value"]
+    table = [["#", *names]] + [[str(index), *row] for index, row in enumerate(cells)]
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    return ["  ".join(cell.rjust(width) for cell, width in zip(line, widths)).rstrip() for line in table]
 
 
-def _error(path: "str", error: "BaseException") -> "None":
-    message = str(error) if isinstance(error, NpyError) else f"{path}: {getattr(error, 'strerror', None) or error}"
-    print(f"npymmap: {message}", file=sys.stderr)
+def validate(files: "list[str]", deep: "bool") -> "int":
+    """One line per array the FILEs name: ``OK    <name>`` or ``FAIL  <name>: <fault>`` (and
+    one per FILE that cannot be read); 1 if any failed. A compressed member that is sound is OK,
+    with a note that it cannot be mapped."""
+    failed = 0
+    for argument in files:
+        found = _sources(argument)
+        if isinstance(found, Exception):
+            print(f"FAIL  {argument}: {_reason(found)}")
+            failed = 1
+            continue
+        try:
+            if not found.sources:
+                print(f"OK    {argument} (an archive of no arrays)")
+            for source in found.sources:
+                fault = _attempt(lambda: source.check(deep))
+                if fault is not None:
+                    print(f"FAIL  {source.name}: {_reason(fault)}")
+                    failed = 1
+                else:
+                    note = f" ({_storage(source)})" if source.compression else ""
+                    print(f"OK    {source.name}{note}")
+        finally:
+            found.close()
+    return failed
 
 
-def main(argv: "list[str] | None" = None) -> "int":
-    """Run the command line; returns the exit status (1 for a failed file, 2 for usage)."""
+def _print_lines(lines: "list[str]") -> "None":
+    """Print each line, a write each when stdout is unbuffered (``python -u``,
+    ``PYTHONUNBUFFERED``): there a write the closed pipe cuts short loses the rest silently, and
+    only the next write tells the pipe is closed."""
+    for line in lines:
+        print(line)
+
+
+def _silence_stdout() -> "None":
+    """Point stdout at the null device, so that the interpreter's last flush of what is left in
+    its buffer does not fail again on the closed pipe (and print "Exception ignored")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # no file descriptor behind stdout: nothing will flush to the pipe
+
+
+def main(argv: "list[str] | None" = None, prog: "str | None" = None) -> "int":
+    """Run the command line; returns the exit status: 0, 1 for a failed file, 2 for usage, 141
+    when stdout was closed before all was written (``| head``), 130 on Ctrl-C. ``prog`` is the
+    name usage messages give (by default the script's: ``npymmap``)."""
+    try:
+        try:
+            return _run(argv, prog)
+        finally:
+            sys.stdout.flush()  # here, where a closed pipe is caught (argparse's --help exits too)
+    except BrokenPipeError:
+        _silence_stdout()
+        return CLOSED_PIPE_STATUS
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(argv: "list[str] | None", prog: "str | None") -> "int":
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m npymmap", description="Map NumPy .npy files without NumPy.")
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Map NumPy .npy files and .npz archives without NumPy. A FILE is a .npy file, a .npz archive "
+        "(each of its arrays) or archive.npz::member (one of them).",
+    )
     parser.add_argument("--version", action="version", version=f"npymmap {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("demo", help="create a small file, reopen it read-only, print what happened")
-    info_parser = commands.add_parser("info", help="show the header of .npy files and .npz members")
+    info_parser = commands.add_parser(
+        "info",
+        help="show the header of each array; exit 1 for any that cannot be read",
+        description="Show the header of each array (a compressed member's too, which cannot be mapped). "
+        "An array open() would refuse (truncated data, ...) still shows its header; its fault goes to stderr "
+        "and the exit status is 1.",
+    )
     info_parser.add_argument("files", nargs="+", metavar="FILE")
-    info_parser.add_argument("--json", action="store_true", help="print a JSON list of objects instead")
-    head_parser = commands.add_parser("head", help="print the first rows of a .npy file")
-    head_parser.add_argument("file", metavar="FILE")
-    head_parser.add_argument("-n", type=int, default=10, metavar="N", help="rows to print (default 10)")
-    validate_parser = commands.add_parser("validate", help="check headers and sizes; one line per file")
+    info_parser.add_argument("--json", action="store_true", help="print a JSON list of objects, one per array")
+    head_parser = commands.add_parser(
+        "head",
+        help="print the first rows of each array",
+        description="Print the first rows (along axis 0) of each array with aligned columns, reading only those "
+        "rows (of a compressed member, only the start of its stream). Values print as NumPy's str() prints them. "
+        "An array of no items prints one line saying so; a line '==> name <==' goes before each array unless one "
+        "FILE names one array.",
+    )
+    head_parser.add_argument("files", nargs="+", metavar="FILE")
+    head_parser.add_argument(
+        "-n", type=int, default=10, metavar="N", help="rows to print (default 10); 0 prints none; -K all but the last K"
+    )
+    validate_parser = commands.add_parser(
+        "validate",
+        help="check headers and sizes; one OK/FAIL line per array",
+        description="Check that each array can be read: header, element and size, as open() checks them. "
+        "A compressed member cannot be mapped; when it is sound it is OK, with a note saying so.",
+    )
     validate_parser.add_argument("files", nargs="+", metavar="FILE")
-    validate_parser.add_argument("--deep", action="store_true", help="also check every bool is 0/1 and every string decodes")
+    validate_parser.add_argument(
+        "--deep", action="store_true", help="also check every bool is 0/1 and every string decodes (reads all the data)"
+    )
     arguments = parser.parse_args(argv)
     if arguments.command == "demo":
         return demo()
     if arguments.command == "info":
         return info(arguments.files, arguments.json)
     if arguments.command == "head":
-        return head(arguments.file, arguments.n)
+        return head(arguments.files, arguments.n)
     if arguments.command == "validate":
         return validate(arguments.files, arguments.deep)
     return 2  # pragma: no cover - argparse refuses unknown commands first
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import os
+
+    # Usage as it was run: "python3 -m npymmap" (or the package it is vendored as)
+    sys.exit(main(prog=f"{os.path.basename(sys.executable) or 'python'} -m {__spec__.parent if __spec__ else 'npymmap'}"))

@@ -71,9 +71,17 @@ class Element(Generic[T]):
     """The axes :meth:`ctype` adds to an item: ``(2,)`` for complex (real, imaginary)."""
     field_names: "tuple[str, ...]" = ()
     """The names of a record's fields that hold values (padding left out); ``()`` for the others."""
+    field_elements: "tuple[Element[Any], ...]" = ()
+    """The elements of the fields :attr:`field_names` names, in that order; ``()`` for the others."""
     unit = ""
     """The unit of datetime64 and timedelta64 counts (``'ns'``, ``'10s'``); ``''`` for the others."""
-    """The names of a record's fields that hold values (padding left out); ``()`` for the others."""
+    time_kind = ""
+    """``'datetime'`` for datetime64 items, ``'timedelta'`` for timedelta64 (int counts of
+    :attr:`unit`); ``''`` for the others."""
+    float_format = ""
+    """The struct code of the floats an item is made of: ``'e'`` for float16, ``'f'`` for float32
+    and complex64, ``'d'`` for float64 and complex128 (what a value is printed at the precision
+    of); ``''`` for the others."""
 
     def __init__(
         self, name: "str", kind: "str", itemsize: "int", byteorder: "str", descr: "Descr", memoryview_format: "str | None" = None

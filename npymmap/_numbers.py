@@ -54,7 +54,7 @@ class NumberElement(Element[T]):
     """NumPy's bool (``b``), signed and unsigned ints (``i``, ``u``) and floats (``f``) of every
     size it writes but long double."""
 
-    __slots__ = ("_code", "_ctype", "_bits")
+    __slots__ = ("_code", "_ctype", "_bits", "float_format")
 
     _parts = 1  # struct values per item
     struct_is_value = True
@@ -67,6 +67,7 @@ class NumberElement(Element[T]):
         super().__init__(name, kind, itemsize, byteorder, f"{byteorder}{kind}{itemsize}{self._descr_suffix(name)}", memoryview_format)
         self._code = code
         self._ctype = ctype
+        self.float_format = code if kind in "fc" else ""
         self._bits: "tuple[str, Callable[[int], Any], Callable[[Any], int]] | None" = None  # made by the first bits_codec()
 
     @classmethod
@@ -330,13 +331,14 @@ class TimeElement(NumberElement[T]):
     1970-01-01 for datetimes); NaT is the minimum int64. A ``str`` or ``bytes`` is one value to
     fill a view with (and refused), not a buffer of counts."""
 
-    __slots__ = ("unit",)
+    __slots__ = ("unit", "time_kind")
 
     scalar_types = (str, bytes, bytearray, memoryview)
 
     def __init__(self, name: "str", byteorder: "str") -> "None":
         super().__init__(name, byteorder)
         self.unit = self._descr_suffix(name)[1:-1]
+        self.time_kind = "datetime" if self.kind == "M" else "timedelta"
 
     @classmethod
     def parse(cls, code: "str") -> "str | None":

@@ -56,7 +56,7 @@ class RecordElement(Element["Any"]):
     Structures (items). Raises :class:`UnsupportedDtypeError` naming the field for a descr it
     cannot honour: mixed byte orders, object fields, repeated names."""
 
-    __slots__ = ("fields", "field_names", "_values", "_format", "_plain", "_structure")
+    __slots__ = ("fields", "field_names", "field_elements", "_values", "_format", "_plain", "_structure")
 
     is_record = True
 
@@ -76,6 +76,7 @@ class RecordElement(Element["Any"]):
         self.fields = fields
         self._values = [field for field in fields if not field.padding]
         self.field_names = tuple(field.name for field in self._values)
+        self.field_elements = tuple(field.element for field in self._values)
         order = "<" if self.byteorder == "|" else self.byteorder
         self._format = order + "".join(_format(field) for field in fields)
         self._plain = all(_is_plain(field) for field in fields)  # no conversion, no padding

@@ -1,0 +1,273 @@
+"""How the command line prints values: as NumPy's ``str()`` prints the scalar of each item.
+
+- floats (float16, float32, float64) in the fewest digits that read back as the same value *at
+  their own precision* (``0.33333334`` for a float32, not float64's ``0.3333333432674408``),
+  picked as NumPy's Dragon4 picks them, positional from 1e-4 up to 1e3 (float16), 1e6 (float32)
+  or 1e16 (float64) and scientific (``1e-05``, ``1.2345679e+08``) outside; complex as NumPy's
+  ``(0.33333334+1j)``, ``1j``, ``(nan+infj)``;
+- datetime64 as NumPy's ISO text in the item's unit (``2021-01-01T00:00:00.000000000`` for ns,
+  ``2021-01`` for M, ``-001`` for year -1), timedelta64 as ``5 seconds``, both ``NaT`` for NaT.
+  Computed on ints with NumPy's own steps, int64 wrap-around included where NumPy's arithmetic
+  overflows (counts near the int64 limits), so every int64 count prints as NumPy prints it;
+- bools and ints as ``str``; text, bytes and raw bytes as ``repr`` (``'a b'``, so a cell shows
+  where its text ends); a record as a tuple of its fields' values, a sub-array as a list.
+
+Nothing here evaluates anything it reads. Imported by the command line only.
+"""
+
+from ._base import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from ._element import Element
+
+_NAT = -(1 << 63)  # NumPy's NaT: the minimum int64
+# Below these, NumPy prints float16, float32, float64 positional (else scientific)
+_POSITIONAL_BELOW = {"e": 1e3, "f": 1e6, "d": 1e16}
+# float16, float32: bits of significand (the implicit one too), exponent of the smallest subnormal
+_SIGNIFICANDS = {"e": (11, -24), "f": (24, -149)}
+_MOST_DIGITS = {"e": 5, "f": 9}  # that any value needs to read back
+
+
+def formatter(element: "Element[Any]") -> "Callable[[Any], str]":
+    """The function printing a value of ``element`` as ``tolist()`` gives it (an item's value,
+    or nested lists of them for a sub-array), as NumPy's ``str()`` prints the item's scalar."""
+    one = _item_formatter(element)
+
+    def show(value: "Any") -> "str":
+        if isinstance(value, list):
+            return "[" + ", ".join(map(show, value)) + "]"
+        return one(value)
+
+    return show
+
+
+def _item_formatter(element: "Element[Any]") -> "Callable[[Any], str]":
+    """The function printing one item's value of ``element``."""
+    if element.field_elements:
+        fields = [formatter(field) for field in element.field_elements]
+        return lambda value: "(" + ", ".join(show(part) for show, part in zip(fields, value)) + ")"
+    code = element.float_format
+    if code:
+        return lambda value: complex_text(value, code) if isinstance(value, complex) else float_text(value, code)
+    unit = element.unit
+    if element.time_kind == "datetime":
+        return lambda count: datetime_text(count, unit)
+    if element.time_kind == "timedelta":
+        return lambda count: timedelta_text(count, unit)
+    return lambda value: str(value) if isinstance(value, int) else repr(value)  # (bools are ints)
+
+
+# ---------------------------------------------------------------------------------------------
+# Floats
+
+
+def float_text(value: "float", code: "str") -> "str":
+    """NumPy's ``str()`` of a float of struct format ``code`` (``'e'``, ``'f'``, ``'d'``) whose
+    value is ``value``: ``0.33333334``, ``1.0``, ``-0.0``, ``1e+16``, ``nan``, ``-inf``."""
+    return _real_text(value, code, True, False)
+
+
+def complex_text(value: "complex", code: "str") -> "str":
+    """NumPy's ``str()`` of a complex of float format ``code``: ``(0.33333334+1j)``, ``1j`` (a
+    real part of +0 is left out), ``(-0+1j)``, ``(nan+infj)``; its parts print no ``.0``."""
+    real, imag = value.real, value.imag
+    if real == 0 and not _negative(real):
+        return _real_text(imag, code, False, False) + "j"
+    return f"({_real_text(real, code, False, False)}{_real_text(imag, code, False, True)}j)"
+
+
+def _negative(value: "float") -> "bool":
+    """The sign bit: true for -0.0 too."""
+    from math import copysign
+
+    return copysign(1.0, value) < 0
+
+
+def _real_text(value: "float", code: "str", keep_zero: "bool", signed: "bool") -> "str":
+    """One float as NumPy's Dragon4 prints it for ``str()``: positional when 0 or when 1e-4 <=
+    |value| < the format's limit (``keep_zero``: ``1.0``, else ``1``), else scientific with a
+    two-digit exponent at least; ``signed``: a ``+`` before a value that has no ``-``."""
+    if value != value:
+        return "+nan" if signed else "nan"
+    negative = _negative(value)
+    sign = "-" if negative else "+" if signed else ""
+    size = abs(value)
+    if size == float("inf"):
+        return sign + "inf"
+    digits, exponent = _shortest(size, code) if size else (0, 0)
+    text = str(digits)
+    if size == 0 or 1e-4 <= size < _POSITIONAL_BELOW[code]:
+        if exponent >= 0:
+            return sign + text + "0" * exponent + (".0" if keep_zero else "")
+        text = text.rjust(1 - exponent, "0")
+        return f"{sign}{text[:exponent]}.{text[exponent:]}"
+    power = exponent + len(text) - 1
+    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    return f"{sign}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
+
+
+def _shortest(size: "float", code: "str") -> "tuple[int, int]":
+    """``(digits, exponent)``, no trailing zeros in ``digits``: the fewest significant decimal
+    digits whose value ``digits * 10**exponent`` reads back as ``size`` (positive, finite, a
+    value of format ``code``): it lies between the midpoints from ``size`` to its neighbours in
+    that format, a midpoint itself included when ``size``'s bits are even (round half to even);
+    of two such (rounded down and up) the closer, the even on a tie. This is what NumPy's
+    Dragon4 prints in its "unique" mode, and what Python's ``repr`` gives for a float64."""
+    if code == "d":
+        return _trimmed(*_digits(repr(size)))
+    from math import frexp, ldexp
+
+    bits, smallest = _SIGNIFICANDS[code]
+    fraction, power = frexp(size)
+    gap = ldexp(1.0, max(power - bits, smallest))  # to the next float up (past the largest too)
+    lopsided = fraction == 0.5 and power - bits > smallest  # a power of two: half that gap below
+    # (float16 and float32 values, their midpoints and these sums are exact float64s)
+    low, high = size - (gap / 4 if lopsided else gap / 2), size + gap / 2
+    even = size / gap % 2 == 0  # a midpoint reads back as the float of even bits
+
+    def found(count: "int") -> "tuple[int, int] | None":
+        """The closest decimal of ``count`` digits that reads back, if one does."""
+        text = f"{size:.{count - 1}e}"  # the nearest: correctly rounded, half to even
+        value = float(text)
+        if low < value < high:  # inside: so is the decimal (rounding to float64 is monotonic)
+            return _trimmed(*_digits(text))
+        if value not in (low, high) and not lopsided:
+            return None  # outside, and the other decimal around size is farther out
+        nearest, exponent = _digits(text)
+        for digits in (nearest, nearest + 1 if value < size else nearest - 1):
+            if _reads_back(digits, exponent, low, high, even):
+                return _trimmed(digits, exponent)
+        return None
+
+    # Some decimal of n digits reads back for every n from the fewest up: search for the fewest.
+    fewest, most = 1, _MOST_DIGITS[code]
+    best = None
+    while fewest < most:
+        middle = (fewest + most) // 2
+        result = found(middle)
+        if result is None:
+            fewest = middle + 1
+        else:
+            best, most = result, middle
+    if best is None:  # every probe failed: the most digits, which always read back
+        best = found(most)
+    assert best is not None
+    return best
+
+
+def _digits(text: "str") -> "tuple[int, int]":
+    """``'1.250e-03'`` -> ``(1250, -6)``, ``'0.0125'`` -> ``(125, -4)``: the digits of a decimal
+    as written and the power of ten they are counted in."""
+    mantissa, _, power = text.partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    return int(whole + fraction), int(power or "0") - len(fraction)
+
+
+def _trimmed(digits: "int", exponent: "int") -> "tuple[int, int]":
+    """The same number without trailing zeros in ``digits``: ``(1250, -6)`` -> ``(125, -5)``."""
+    while digits and digits % 10 == 0:
+        digits, exponent = digits // 10, exponent + 1
+    return digits, exponent
+
+
+def _reads_back(digits: "int", exponent: "int", low: "float", high: "float", inclusive: "bool") -> "bool":
+    """True when ``digits * 10**exponent`` lies between ``low`` and ``high`` (the ends too when
+    ``inclusive``). Decided on its nearest float64 but where that is an end (rounding is
+    monotonic), then exactly."""
+    value = float(f"{digits}e{exponent}")
+    if low < value < high or value < low or value > high:
+        return low < value < high
+    from fractions import Fraction
+
+    exact = Fraction(digits) * Fraction(10) ** exponent
+    return low <= exact <= high if inclusive else low < exact < high
+
+
+# ---------------------------------------------------------------------------------------------
+# Times
+
+_TIME_WORDS = {
+    "Y": "years", "M": "months", "W": "weeks", "D": "days", "h": "hours", "m": "minutes", "s": "seconds",
+    "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds", "ps": "picoseconds",
+    "fs": "femtoseconds", "as": "attoseconds", "": "generic time units",
+}  # fmt: skip
+# Units under a day: (counts per day, digits after the seconds' point; -1 hours only, -2 minutes).
+_DAY_PARTS = {
+    "h": (24, -2), "m": (24 * 60, -1), "s": (86400, 0), "ms": (86400 * 10**3, 3), "us": (86400 * 10**6, 6),
+    "ns": (86400 * 10**9, 9), "ps": (86400 * 10**12, 12), "fs": (86400 * 10**15, 15), "as": (86400 * 10**18, 18),
+}  # fmt: skip
+_MONTH_DAYS = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
+
+
+def _wrap(number: "int") -> "int":
+    """``number`` as int64 arithmetic leaves it (two's complement wrap-around)."""
+    return (number + (1 << 63)) % (1 << 64) - (1 << 63)
+
+
+def _split_unit(unit: "str") -> "tuple[int, str]":
+    """``'10s'`` -> ``(10, 's')``; ``'D'`` -> ``(1, 'D')``; the generic ``''`` -> ``(1, '')``."""
+    base = unit.lstrip("0123456789")
+    number = unit[: len(unit) - len(base)]
+    return int(number) if number else 1, base
+
+
+def timedelta_text(count: "int", unit: "str") -> "str":
+    """NumPy's ``str()`` of ``timedelta64(count, unit)``: ``5 seconds``, ``50 seconds`` for 5 of
+    ``'10s'``, ``5 generic time units``, ``NaT``."""
+    if count == _NAT:
+        return "NaT"
+    number, base = _split_unit(unit)
+    return f"{_wrap(count * number)} {_TIME_WORDS[base]}"
+
+
+def datetime_text(count: "int", unit: "str") -> "str":
+    """NumPy's ``str()`` of ``datetime64(count, unit)``: ISO 8601 text down to the unit
+    (``2021``, ``2021-01``, ``2021-01-01``, ``2021-01-01T00``, ... ``.000000000`` for ns; a week
+    prints its first day), years as ``%04d`` (``-001``, ``12021``), ``NaT`` for NaT. A generic
+    datetime (no unit), which NumPy holds only as NaT, prints its count."""
+    if count == _NAT:
+        return "NaT"
+    number, base = _split_unit(unit)
+    if not base:
+        return str(count)
+    moment = _wrap(count * number)
+    if base == "Y":
+        return f"{_wrap(1970 + moment):04d}"
+    if base == "M":
+        years, month = divmod(moment, 12)
+        return f"{1970 + years:04d}-{month + 1:02d}"
+    if base in ("W", "D"):
+        return _date(_wrap(moment * 7) if base == "W" else moment)
+    per_day, digits = _DAY_PARTS[base]
+    days, rest = divmod(moment, per_day)
+    if digits < 0:  # hours, or hours and minutes
+        return _date(days) + (f"T{rest:02d}" if digits == -2 else f"T{rest // 60:02d}:{rest % 60:02d}")
+    seconds, fraction = divmod(rest, 10**digits)
+    text = f"{_date(days)}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return text + (f".{fraction:0{digits}d}" if digits else "")
+
+
+def _date(days: "int") -> "str":
+    """``YYYY-MM-DD`` of ``days`` since 1970-01-01, by NumPy's steps (``days_to_yearsdays``: 400,
+    100, 4 and 1-year cycles from 2000-01-01, the shift to 2000 in int64)."""
+    days = _wrap(days - (365 * 30 + 7))
+    cycles, days = divmod(days, 400 * 365 + 100 - 4 + 1)
+    year = 2000 + 400 * cycles
+    if days >= 366:
+        year += 100 * ((days - 1) // (100 * 365 + 25 - 1))
+        days = (days - 1) % (100 * 365 + 25 - 1)
+        if days >= 365:
+            year += 4 * ((days + 1) // (4 * 365 + 1))
+            days = (days + 1) % (4 * 365 + 1)
+            if days >= 366:
+                year += (days - 1) // 365
+                days = (days - 1) % 365
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    month = 0
+    for month, length in enumerate(_MONTH_DAYS[leap], 1):
+        if days < length:
+            break
+        days -= length
+    return f"{year:04d}-{month:02d}-{days + 1:02d}"
