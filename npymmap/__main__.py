@@ -110,10 +110,9 @@ def _entry(source: "Source") -> "tuple[dict[str, Any] | None, Exception | None]"
     except NpyError as error:
         described = f"(npymmap cannot map it: {error.reason})"
     fault = _attempt(lambda: source.check(False))
-    path, _, member = source.name.partition("::") if "::" in source.name else (source.name, "", "")
-    entry: "dict[str, Any]" = {"path": path}
-    if member:
-        entry["member"] = member
+    entry: "dict[str, Any]" = {"path": source.path}
+    if source.member is not None:
+        entry["member"] = source.member
     entry.update(
         descr=header.descr,
         type=described,

@@ -37,7 +37,6 @@ class FileArgument:
     :class:`NpyError` for an archive that is no zip or lacks the member named."""
 
     def __init__(self, argument: "str") -> "None":
-        self.argument = argument
         self.is_archive = False
         self._zip: "zipfile.ZipFile | None" = None
         self._npz: "NpzFile[NpyArray[Any]] | None" = None
@@ -116,6 +115,19 @@ class Source:
         self._info = info
 
     @property
+    def path(self) -> "str":
+        """The file's path (the archive's, for a member)."""
+        return self._owner.path
+
+    @property
+    def member(self) -> "str | None":
+        """The member's name as ``numpy.load`` gives it (``.npy`` left off); ``None`` for a file."""
+        if self._info is None:
+            return None
+        name = self._info.filename
+        return name[:-4] if name.endswith(".npy") else name
+
+    @property
     def compression(self) -> "str":
         """``''`` for a ``.npy`` file or a stored member, else the member's method: ``'deflate'``,
         ``'bzip2'``, ``'lzma'`` (``'method N'`` for another)."""
@@ -125,19 +137,19 @@ class Source:
     @property
     def size(self) -> "int":
         """The bytes of the ``.npy`` image: the file's, or the member's uncompressed size."""
-        return os.path.getsize(self._owner.path) if self._info is None else self._info.file_size
+        return os.path.getsize(self.path) if self._info is None else self._info.file_size
 
     def header(self) -> "Header":
         """The header, validated; only the header is read."""
         if self._info is None:
-            return read_header(self._owner.path)
+            return read_header(self.path)
         return self._streamed(lambda read: read_header_from(read, self.name))
 
     def open(self) -> "NpyArray[Any]":
         """The array, mapped read-only (closed with the FILE argument). :class:`NpyError` for a
         compressed member, and for all ``open`` refuses."""
         if self._info is None:
-            return self._owner.keep(open(self._owner.path))
+            return self._owner.keep(open(self.path))
         return self._owner.npz()[self._info.filename]
 
     def check(self, deep: "bool") -> "None":

@@ -1,0 +1,107 @@
+"""How the command line prints values (npymmap._cli_values), NumPy's ``str()`` of each scalar
+the oracle: every float16, float32 and float64 drawn from all bit patterns and edge values,
+complex of each, datetime64 and timedelta64 of every unit and multiples over all int64 counts."""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from npymmap import _cli_values as values
+
+INT64 = st.integers(-(2**63), 2**63 - 1)
+
+
+def test_every_float16_prints_as_numpy_does() -> None:
+    every = np.arange(1 << 16, dtype=np.uint16).view(np.float16)
+    ours = [values.float_text(value, "e") for value in every.astype(np.float64).tolist()]
+    assert ours == [str(value) for value in every]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+@example(0x4B800000)  # 2**24
+@example(0x7F7FFFFF)  # the largest float32
+@example(0x00000001)  # the smallest subnormal
+@example(0x38D1B717)  # 1e-4 rounded: just under it, so scientific
+def test_float32_prints_as_numpy_does(bits: int) -> None:
+    value = np.uint32(bits).view(np.float32)
+    assert values.float_text(float(value), "f") == str(value)
+
+
+def test_float32_powers_of_two_and_decades_print_as_numpy_does() -> None:
+    """Powers of two have a gap below half the one above; decades cross the positional limits."""
+    cases = [2.0**k for k in range(-149, 128)] + [10.0**k for k in range(-45, 39)]
+    cases += [np.nextafter(np.float32(case), np.float32(np.inf)) for case in cases[-84:]]
+    numbers = np.array(cases, dtype=np.float32)
+    numbers = np.concatenate([numbers, -numbers])
+    assert [values.float_text(float(value), "f") for value in numbers] == [str(value) for value in numbers]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(0, 2**64 - 1))
+@example(0x4350000000000001)  # 2**54 + 4: digits at a midpoint
+@example(0x7FEFFFFFFFFFFFFF)
+def test_float64_prints_as_numpy_does(bits: int) -> None:
+    value = np.uint64(bits).view(np.float64)
+    assert values.float_text(float(value), "d") == str(value)
+
+
+def test_float32_and_float64_sample_prints_as_numpy_does() -> None:
+    for unsigned, floating, code in ((np.uint32, np.float32, "f"), (np.uint64, np.float64, "d")):
+        drawn = np.random.default_rng(16).integers(0, np.iinfo(unsigned).max, 20_000, dtype=unsigned, endpoint=True)
+        numbers = drawn.view(floating)
+        with np.errstate(invalid="ignore"):  # (signalling NaNs)
+            as_python = numbers.astype(np.float64).tolist()
+        assert [values.float_text(value, code) for value in as_python] == [str(value) for value in numbers]
+
+
+SPECIAL = [0.0, -0.0, 1.0, -2.5, 1 / 3, 1e-5, 1e20, float("nan"), float("inf"), -float("inf")]
+
+
+@pytest.mark.parametrize("kind, code", [("<c8", "f"), ("<c16", "d")])
+def test_complex_prints_as_numpy_does(kind: str, code: str) -> None:
+    numbers = np.array([complex(real, imag) for real in SPECIAL for imag in SPECIAL], dtype=kind)
+    assert [values.complex_text(value, code) for value in numbers.tolist()] == [str(value) for value in numbers]
+
+
+def numpy_text(kind: str, count: int, unit: str) -> str:
+    """NumPy's ``str()`` of the datetime64 (``kind`` M) or timedelta64 (m) item of that count."""
+    with np.errstate(all="ignore"):
+        return str(np.array([count], dtype=np.int64).view(f"{kind}8[{unit}]" if unit else f"{kind}8")[0])
+
+
+UNITS = ["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", "10s", "3D", "2M", "7Y", "25ns", "6h", "100as"]
+COUNTS = [0, 1, -1, 59, -61, 10**4, -(10**5), 2**62, -(2**62), 2**63 - 1, -(2**63) + 1, -(2**63), 10957, -719163, 2932896]
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_times_of_every_unit_print_as_numpy_does(unit: str) -> None:
+    assert [values.datetime_text(count, unit) for count in COUNTS] == [numpy_text("M", count, unit) for count in COUNTS]
+    assert [values.timedelta_text(count, unit) for count in COUNTS] == [numpy_text("m", count, unit) for count in COUNTS]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(UNITS), st.one_of(INT64, st.integers(-(10**13), 10**13)))
+def test_times_print_as_numpy_does(unit: str, count: int) -> None:
+    assert values.datetime_text(count, unit) == numpy_text("M", count, unit)
+    assert values.timedelta_text(count, unit) == numpy_text("m", count, unit)
+
+
+def test_generic_times() -> None:
+    assert values.timedelta_text(5, "") == numpy_text("m", 5, "") == "5 generic time units"
+    assert values.datetime_text(-(2**63), "") == values.timedelta_text(-(2**63), "") == "NaT"
+
+
+def test_formatter_nests_sub_arrays_and_records() -> None:
+    import npymmap
+
+    record = npymmap.lookup([("x", "<f4"), ("when", "<M8[D]"), ("inner", [("b", "|b1"), ("s", "<U2")])])
+    show = values.formatter(record)
+    third = struct.unpack("<f", struct.pack("<f", 1 / 3))[0]
+    assert show((third, 0, (True, "ab"))) == "(0.33333334, 1970-01-01, (True, 'ab'))"
+    assert values.formatter(npymmap.float16)([[0.1, 2.0], [65504.0, -0.0]]) == "[[0.1, 2.0], [6.55e+04, -0.0]]"
