@@ -3,8 +3,9 @@
 - floats (float16, float32, float64) in the fewest digits that read back as the same value *at
   their own precision* (``0.33333334`` for a float32, not float64's ``0.3333333432674408``),
   picked as NumPy's Dragon4 picks them, positional from 1e-4 up to 1e3 (float16), 1e6 (float32)
-  or 1e16 (float64) and scientific (``1e-05``, ``1.2345679e+08``) outside; complex as NumPy's
-  ``(0.33333334+1j)``, ``1j``, ``(nan+infj)``;
+  or 1e16 (float64) and scientific (``1e-05``, ``1.2345679e+08``) outside, as NumPy 2.3 and
+  later do (before 2.3, NumPy printed float16 and float32 positional up to 1e16); complex as
+  NumPy's ``(0.33333334+1j)``, ``1j``, ``(nan+infj)``;
 - datetime64 as NumPy's ISO text in the item's unit (``2021-01-01T00:00:00.000000000`` for ns,
   ``2021-01`` for M, ``-001`` for year -1), timedelta64 as ``5 seconds``, both ``NaT`` for NaT.
   Computed on ints with NumPy's own steps, int64 wrap-around included where NumPy's arithmetic
