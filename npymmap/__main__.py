@@ -16,7 +16,7 @@ from . import NpyError, __version__, create, float64, open, read_header
 from ._base import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, Callable, TypeVar
+    from typing import Any, Callable, Iterator, TypeVar
 
     from ._cli_files import FileArgument, Source
 
@@ -78,11 +78,20 @@ def _attempt(work: "Callable[[], T]") -> "T | Exception":
         return error
 
 
-def _sources(argument: "str") -> "FileArgument | Exception":
-    """The arrays ``argument`` names (a :class:`FileArgument`), or its fault."""
+def _each_file(files: "list[str]") -> "Iterator[tuple[str, FileArgument | Exception]]":
+    """Each FILE with the arrays it names (a :class:`FileArgument`, closed once the caller is
+    done with it), or with its fault when it cannot be read."""
     from ._cli_files import FileArgument
 
-    return _attempt(lambda: FileArgument(argument))
+    for argument in files:
+        found = _attempt(lambda: FileArgument(argument))
+        if isinstance(found, Exception):
+            yield argument, found
+            continue
+        try:
+            yield argument, found
+        finally:
+            found.close()
 
 
 def _error(name: "str", error: "BaseException") -> "None":
@@ -157,26 +166,22 @@ def info(files: "list[str]", as_json: "bool") -> "int":
     still shown, its fault on stderr)."""
     failed = 0
     report: "list[dict[str, Any]]" = []
-    for argument in files:
-        found = _sources(argument)
+    for argument, found in _each_file(files):
         if isinstance(found, Exception):
             _error(argument, found)
             failed = 1
             continue
-        try:
-            if not found.sources and not as_json:
-                print(f"{argument}\n  (an archive of no arrays)")
-            for source in found.sources:
-                entry, fault = _entry(source)
-                if entry is not None:
-                    report.append(entry)
-                    if not as_json:
-                        _print_lines(_entry_lines(entry, source))
-                if fault is not None:
-                    _error(source.name, fault)
-                    failed = 1
-        finally:
-            found.close()
+        if not found.sources and not as_json:
+            print(f"{argument}\n  (an archive of no arrays)")
+        for source in found.sources:
+            entry, fault = _entry(source)
+            if entry is not None:
+                report.append(entry)
+                if not as_json:
+                    _print_lines(_entry_lines(entry, source))
+            if fault is not None:
+                _error(source.name, fault)
+                failed = 1
     if as_json:
         import json
 
@@ -191,25 +196,21 @@ def head(files: "list[str]", count: "int") -> "int":
     failed = 0
     titled = len(files) > 1
     printed = 0
-    for argument in files:
-        found = _sources(argument)
+    for argument, found in _each_file(files):
         if isinstance(found, Exception):
             _error(argument, found)
             failed = 1
             continue
-        try:
-            for source in found.sources:
-                lines = _attempt(lambda: _head_lines(source, count))
-                if titled or found.is_archive:
-                    print(("\n" if printed else "") + f"==> {source.name} <==")
-                printed += 1
-                if isinstance(lines, Exception):
-                    _error(source.name, lines)
-                    failed = 1
-                else:
-                    _print_lines(lines)
-        finally:
-            found.close()
+        for source in found.sources:
+            lines = _attempt(lambda: _head_lines(source, count))
+            if titled or found.is_archive:
+                print(("\n" if printed else "") + f"==> {source.name} <==")
+            printed += 1
+            if isinstance(lines, Exception):
+                _error(source.name, lines)
+                failed = 1
+            else:
+                _print_lines(lines)
     return failed
 
 
@@ -251,25 +252,21 @@ def validate(files: "list[str]", deep: "bool") -> "int":
     one per FILE that cannot be read); 1 if any failed. A compressed member that is sound is OK,
     with a note that it cannot be mapped."""
     failed = 0
-    for argument in files:
-        found = _sources(argument)
+    for argument, found in _each_file(files):
         if isinstance(found, Exception):
             print(f"FAIL  {argument}: {_reason(found)}")
             failed = 1
             continue
-        try:
-            if not found.sources:
-                print(f"OK    {argument} (an archive of no arrays)")
-            for source in found.sources:
-                fault = _attempt(lambda: source.check(deep))
-                if fault is not None:
-                    print(f"FAIL  {source.name}: {_reason(fault)}")
-                    failed = 1
-                else:
-                    note = f" ({_storage(source)})" if source.compression else ""
-                    print(f"OK    {source.name}{note}")
-        finally:
-            found.close()
+        if not found.sources:
+            print(f"OK    {argument} (an archive of no arrays)")
+        for source in found.sources:
+            fault = _attempt(lambda: source.check(deep))
+            if fault is not None:
+                print(f"FAIL  {source.name}: {_reason(fault)}")
+                failed = 1
+            else:
+                note = f" ({_storage(source)})" if source.compression else ""
+                print(f"OK    {source.name}{note}")
     return failed
 
 
