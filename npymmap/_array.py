@@ -8,11 +8,13 @@ readers with the same results.
 
 Around it: the memory and its closing are a :class:`Region`'s (``_region``); full-index access
 and its fast-path rule are ``_access``'s; geometry and strided copies ``_layout``'s; values from
-other libraries' buffers ``_buffers``'; how items become values, the element's.
+other libraries' buffers ``_buffers``'; handing the memory to other libraries (NumPy, DLPack,
+buffers) ``_handoff``'s; how items become values, the element's.
 """
 
 from ._access import Reversed, item_access
-from ._base import PYPY, TYPE_CHECKING, Generic, TypeVar, flatten, overload
+from ._base import PYPY, TYPE_CHECKING, TypeVar, flatten, overload
+from ._handoff import Handoff, ItemT
 from ._layout import c_strides, cast, gather, group, is_contiguous, is_fortran, nest, runs, scatter, stop
 from ._region import Region
 
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
     ]
     Index = Union[int, Tuple[int, ...], ViewKey]
 
-ItemT = TypeVar("ItemT")
 LeafT = TypeVar("LeafT")
 StructureT = TypeVar("StructureT", bound="ctypes.Structure")
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def _items_at(region: "Region", positions: "range") -> "Iterator[Any]":
 # Arrays
 
 
-class NpyArray(Generic[ItemT]):
+class NpyArray(Handoff[ItemT]):
     """A read-only n-d array of ``ItemT`` values (``float`` for ``float64``, ...) mapped from a ``.npy`` file (or a view of one).
 
     Indexing: ``a[i]`` (1-d), ``a[i, j, ...]`` with one int per axis (negative counts from the end)
@@ -433,58 +434,6 @@ class NpyArray(Generic[ItemT]):
         if is_contiguous(self._shape, self._strides):
             return bytes(data[self._start * itemsize : (self._start + self.size) * itemsize])
         return gather(data, itemsize, *runs(self._start, self._shape, self._strides))
-
-    @property
-    def data(self) -> "memoryview[ItemT]":
-        """A memoryview of the items with this array's shape and item format (zero-copy).
-
-        Needs a native-order element memoryview knows (not float16 or complex: ``TypeError``)
-        and a C-contiguous window (``ValueError``; ``a.T`` of a Fortran array is C-contiguous).
-        Released when the array is closed. An empty array gives an empty 1-d view.
-        """
-        try:
-            self._region.check_open()
-            element = self._region.element
-            if element.memoryview_format is None:
-                raise TypeError(f"memoryview cannot hold {element.descr} ({element.name}) items; use tolist()")
-            if not is_contiguous(self._shape, self._strides):
-                raise ValueError("memoryview needs a C-contiguous array; copy with tolist() or use .T")
-            itemsize = element.itemsize
-            window = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
-            view = cast(window, element.memoryview_format, self._shape if self.size else None)
-            self._region.track(view)
-            self._region.exported = True
-            return view
-        except Exception:
-            self._region.closed_instead()
-            raise
-
-    @property
-    def __array_interface__(self) -> "dict[str, Any]":
-        """NumPy's array interface: ``numpy.asarray(a)`` is a zero-copy array of the file's dtype,
-        shape and strides (views and Fortran order included), writable when the map is, with
-        writes showing in the map. npymmap never imports NumPy for this. The NumPy array holds
-        its own export of the memory, which stays mapped until that array goes."""
-        try:
-            self._region.check_open()
-            element = self._region.element
-            itemsize = element.itemsize
-            record = isinstance(element.descr, list)
-            self._region.exported = True
-            return {
-                "version": 3,
-                "shape": self._shape,
-                "typestr": f"|V{itemsize}" if record else element.descr,
-                **({"descr": element.interface_descr()} if record else {}),
-                # A view of its own, never released by close(): while NumPy's array holds it, the
-                # map cannot be closed under it (close then leaves the unmapping to that array).
-                "data": self._region.data[:],
-                "offset": self._start * itemsize,
-                "strides": tuple(stride * itemsize for stride in self._strides),
-            }
-        except Exception:
-            self._region.closed_instead()
-            raise
 
     # -- lifetime --------------------------------------------------------------------------------
 

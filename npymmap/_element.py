@@ -214,6 +214,11 @@ class Element(Generic[T]):
         stores it, or words the error). Else ``None``."""
         return None
 
+    def dlpack_type(self) -> "tuple[int, int] | None":
+        """DLPack's (type code, bits) of this element, or ``None`` when DLPack has none (all
+        but native bools, ints, floats and complex)."""
+        return None
+
     def check_items(self, raw: "bytes", path: "str | None") -> "None":
         """Raise :class:`NpyFormatError` naming ``path`` when ``raw``, whole items, holds bytes
         that are no value NumPy writes (a bool other than 0 or 1, a character above U+10FFFF).

@@ -39,6 +39,7 @@ _NUMBERS = {
     "complex64": ("c", 8, "f", "c_float"),
     "complex128": ("c", 16, "d", "c_double"),
 }
+_DLPACK_CODES = {"i": 0, "u": 1, "f": 2, "c": 5, "b": 6}  # kDLInt, kDLUInt, kDLFloat, kDLComplex, kDLBool
 # name: descr code without the byte order ('float64': 'f8'), and back
 CODES = {name: f"{kind}{size}" for name, (kind, size, _, _) in _NUMBERS.items()}
 _BY_CODE = {code: name for name, code in CODES.items()}
@@ -239,6 +240,10 @@ class NumberElement(Element[T]):
             low, high = (0, (1 << bits) - 1) if self.kind == "u" else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
             return OverflowError(f"{value} is out of range for {self.name} ({low} to {high})")
         return TypeError(f"cannot store {type(value).__name__} {value!r:.40} in a {self.name} array")
+
+    def dlpack_type(self) -> "tuple[int, int] | None":
+        code = _DLPACK_CODES.get(self.kind)
+        return None if code is None or not self.is_native else (code, 8 * self.itemsize)
 
     def check_items(self, raw: "bytes", path: "str | None") -> "None":
         """For bools: every byte is 0 or 1, as NumPy writes them."""

@@ -76,8 +76,9 @@ except AttributeError as error:
     assert result.stdout.splitlines() == [
         "['npymmap._base']",
         "['npymmap._base', 'npymmap._element', 'npymmap._layout', 'npymmap._numbers']",
-        "['npymmap._access', 'npymmap._array', 'npymmap._base', 'npymmap._element', 'npymmap._files', 'npymmap._header', "
-        "'npymmap._layout', 'npymmap._numbers', 'npymmap._open', 'npymmap._region', 'npymmap._registry', 'npymmap._text']",
+        "['npymmap._access', 'npymmap._array', 'npymmap._base', 'npymmap._element', 'npymmap._files', 'npymmap._handoff', "
+        "'npymmap._header', 'npymmap._layout', 'npymmap._numbers', 'npymmap._open', 'npymmap._region', 'npymmap._registry', "
+        "'npymmap._text']",
         "module 'npymmap' has no attribute 'no_such_name'",
     ]
 

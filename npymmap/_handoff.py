@@ -1,0 +1,155 @@
+"""Handing an array's memory to other libraries, zero-copy: a memoryview (:attr:`Handoff.data`),
+NumPy's ``__array_interface__``, PEP 688 buffers (Python 3.12+) and DLPack (``_dlpack``, loaded
+when asked for). Every hand-off marks the region ``exported``: ``close()`` then leaves the
+unmapping to the last export, so memory handed out stays valid (see ``_region``).
+"""
+
+from ._base import TYPE_CHECKING, Generic, TypeVar
+from ._layout import cast, is_contiguous
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from typing_extensions import CapsuleType
+
+    from ._region import Region
+
+ItemT = TypeVar("ItemT")
+_BUFFER_FORMAT = 0x4  # PyBUF_FORMAT: the consumer asks the items' format (inspect.BufferFlags.FORMAT, 3.12+)
+
+
+class Handoff(Generic[ItemT]):
+    """The hand-offs of :class:`~npymmap._array.NpyArray`, for its window (``_region``,
+    ``_start``, ``_shape``, ``_strides``)."""
+
+    __slots__ = ()
+
+    _writable: "bool"
+    _region: "Region"
+    _start: "int"
+    _shape: "tuple[int, ...]"
+    _strides: "tuple[int, ...]"
+
+    if TYPE_CHECKING:
+
+        @property
+        def size(self) -> "int": ...
+
+    @property
+    def data(self) -> "memoryview[ItemT]":
+        """A memoryview of the items with this array's shape and item format (zero-copy).
+
+        Needs a native-order element memoryview knows (not float16 or complex: ``TypeError``)
+        and a C-contiguous window (``ValueError``; ``a.T`` of a Fortran array is C-contiguous).
+        Released when the array is closed. An empty array gives an empty 1-d view.
+        """
+        try:
+            self._region.check_open()
+            element = self._region.element
+            if element.memoryview_format is None:
+                raise TypeError(f"memoryview cannot hold {element.descr} ({element.name}) items; use tolist()")
+            if not is_contiguous(self._shape, self._strides):
+                raise ValueError("memoryview needs a C-contiguous array; copy with tolist() or use .T")
+            return self._items_view(True)  # type: ignore[return-value]
+        except Exception:
+            self._region.closed_instead()
+            raise
+
+    def _items_view(self, typed: "bool") -> "memoryview":
+        """A tracked memoryview of a C-contiguous window's items: of their format and shape when
+        ``typed`` (an element memoryview knows), else their bytes."""
+        element = self._region.element
+        itemsize = element.itemsize
+        view = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
+        if typed:
+            view = cast(view, element.memoryview_format or "B", self._shape if self.size else None)
+        self._region.track(view)
+        self._region.exported = True
+        return view
+
+    def __buffer__(self, flags: "int") -> "memoryview":
+        """PEP 688 (Python 3.12+): the array is a buffer, zero-copy, writable in writable modes.
+        A consumer that asks the items' format (``memoryview(a)``, ``bytes(a)``, NumPy) gets
+        native numbers with their format and shape, as :attr:`data`, and :class:`BufferError`
+        for other elements, whose bytes NumPy would take for ``uint8`` (it then reads
+        :attr:`__array_interface__`, with the right dtype); one that asks plain bytes
+        (``hashlib``, ``file.write``, ``socket.sendall``, ``array.frombytes``) gets the items'
+        bytes, for every element. A window that is not C-contiguous is a :class:`BufferError`.
+        The buffer outlives ``close()``: the map stays until the last buffer is released."""
+        try:
+            self._region.check_open()
+            element = self._region.element
+            typed = bool(flags & _BUFFER_FORMAT)
+            if typed and element.memoryview_format is None:
+                raise BufferError(f"{element.name} items have no format memoryview knows; use tobytes(), or a consumer of plain bytes")
+            if not is_contiguous(self._shape, self._strides):
+                raise BufferError("the array's items are not C-contiguous, as a buffer needs them; use .T (Fortran order) or tobytes()")
+            return self._items_view(typed)
+        except Exception:
+            self._region.closed_instead()
+            raise
+
+    def __release_buffer__(self, view: "memoryview") -> "None":
+        view.release()
+
+    def __dlpack__(
+        self, *, stream: "Any" = None, max_version: "tuple[int, int] | None" = None, dl_device: "tuple[int, int] | None" = None, copy: "bool | None" = None
+    ) -> "CapsuleType":
+        """DLPack: a capsule of the items, zero-copy, for ``numpy.from_dlpack(a)``,
+        ``torch.from_dlpack(a)``, ``jax.dlpack``: shape and strides (views, Fortran order), a
+        DLPack 1.0 capsule flagged read-only for a read-only map when the consumer asks for one
+        (``max_version`` 1 or more), else the older form (which cannot say read-only, so a
+        read-only map is then refused, as NumPy does). Elements: bool, ints, uints, float16/32/64,
+        complex64/128 in native order; :class:`BufferError` for the rest, for a ``stream``, a
+        device other than the CPU and ``copy=True`` (npymmap hands out its map, never a copy).
+        The capsule holds an export of the map until its consumer is done. Built with ctypes
+        on first use (CPython: it needs ``ctypes.pythonapi``)."""
+        from ._dlpack import CPU, capsule
+
+        if stream is not None:
+            raise BufferError("the items are in CPU memory: stream must be None")
+        if dl_device is not None and tuple(dl_device) != (CPU, 0):
+            raise BufferError(f"the items are in CPU memory, device {(CPU, 0)}, not {dl_device!r}")
+        if copy:
+            raise BufferError("npymmap hands out its map, never a copy (copy=True)")
+        try:
+            self._region.check_open()
+            versioned = max_version is not None and max_version[0] >= 1
+            region = self._region
+            made = capsule(region.data, self._start, self._shape, self._strides, region.element, not self._writable, versioned)
+            region.exported = True
+            return made
+        except Exception:
+            self._region.closed_instead()
+            raise
+
+    def __dlpack_device__(self) -> "tuple[int, int]":
+        """DLPack's device of the items: ``(1, 0)``, the CPU."""
+        return (1, 0)
+
+    @property
+    def __array_interface__(self) -> "dict[str, Any]":
+        """NumPy's array interface: ``numpy.asarray(a)`` is a zero-copy array of the file's dtype,
+        shape and strides (views and Fortran order included), writable when the map is, with
+        writes showing in the map. npymmap never imports NumPy for this. The NumPy array holds
+        its own export of the memory, which stays mapped until that array goes."""
+        try:
+            self._region.check_open()
+            element = self._region.element
+            itemsize = element.itemsize
+            record = isinstance(element.descr, list)
+            self._region.exported = True
+            return {
+                "version": 3,
+                "shape": self._shape,
+                "typestr": f"|V{itemsize}" if record else element.descr,
+                **({"descr": element.interface_descr()} if record else {}),
+                # A view of its own, never released by close(): while NumPy's array holds it, the
+                # map cannot be closed under it (close then leaves the unmapping to that array).
+                "data": self._region.data[:],
+                "offset": self._start * itemsize,
+                "strides": tuple(stride * itemsize for stride in self._strides),
+            }
+        except Exception:
+            self._region.closed_instead()
+            raise
