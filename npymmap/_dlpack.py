@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._element import Element
 
 CPU = 1  # kDLCPU
-_READ_ONLY = 1  # DLPACK_FLAG_BITMASK_READ_ONLY
+_READ_ONLY, _IS_COPIED = 1, 2  # DLPACK_FLAG_BITMASK_READ_ONLY, DLPACK_FLAG_BITMASK_IS_COPIED
 VERSION = (1, 0)
 _LEGACY_NAME, _VERSIONED_NAME = b"dltensor", b"dltensor_versioned"
 
@@ -155,12 +155,19 @@ def data_type(element: "Element[Any]") -> "tuple[int, int]":
 
 
 def capsule(
-    data: "memoryview", start: "int", shape: "tuple[int, ...]", strides: "tuple[int, ...]", element: "Element[Any]", read_only: "bool", versioned: "bool"
+    data: "memoryview",
+    start: "int",
+    shape: "tuple[int, ...]",
+    strides: "tuple[int, ...]",
+    element: "Element[Any]",
+    read_only: "bool",
+    versioned: "bool",
+    copied: "bool" = False,
 ) -> "CapsuleType":
-    """A DLPack capsule of the items of ``data`` (a region's bytes) from item ``start``, of
-    ``shape`` and ``strides`` (in items); ``versioned``: DLPack 1.0's, flagged read-only when
-    ``read_only``, else the older form, which cannot say read-only (:class:`BufferError` then,
-    as NumPy does). O(ndim)."""
+    """A DLPack capsule of the items of ``data`` (a region's bytes, or a copy of the items when
+    ``copied``) from item ``start``, of ``shape`` and ``strides`` (in items); ``versioned``:
+    DLPack 1.0's, flagged read-only when ``read_only`` (and copied when ``copied``), else the
+    older form, which cannot say read-only (:class:`BufferError` then, as NumPy does). O(ndim)."""
     code, bits = data_type(element)
     if read_only and not versioned:
         raise BufferError("a read-only map cannot be handed out as an old (unversioned) DLPack capsule, which cannot say read-only")
@@ -182,7 +189,7 @@ def capsule(
     tensor.strides = ctypes.cast(steps, ctypes.POINTER(ctypes.c_int64))
     if versioned:
         managed.version = _Version(*VERSION)
-        managed.flags = _READ_ONLY if read_only else 0
+        managed.flags = (_READ_ONLY if read_only else 0) | (_IS_COPIED if copied else 0)
         managed.deleter = _DELETE_VERSIONED
     else:
         managed.deleter = _DELETE_LEGACY

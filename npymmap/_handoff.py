@@ -5,7 +5,7 @@ unmapping to the last export, so memory handed out stays valid (see ``_region``)
 """
 
 from ._base import TYPE_CHECKING, Generic, TypeVar
-from ._layout import cast, is_contiguous
+from ._layout import c_strides, cast, is_contiguous
 
 if TYPE_CHECKING:
     from typing import Any
@@ -34,6 +34,8 @@ class Handoff(Generic[ItemT]):
 
         @property
         def size(self) -> "int": ...
+
+        def tobytes(self) -> "bytes": ...
 
     @property
     def data(self) -> "memoryview[ItemT]":
@@ -100,22 +102,24 @@ class Handoff(Generic[ItemT]):
         DLPack 1.0 capsule flagged read-only for a read-only map when the consumer asks for one
         (``max_version`` 1 or more), else the older form (which cannot say read-only, so a
         read-only map is then refused, as NumPy does). Elements: bool, ints, uints, float16/32/64,
-        complex64/128 in native order; :class:`BufferError` for the rest, for a ``stream``, a
-        device other than the CPU and ``copy=True`` (npymmap hands out its map, never a copy).
-        The capsule holds an export of the map until its consumer is done. Built with ctypes
-        on first use (CPython: it needs ``ctypes.pythonapi``)."""
+        complex64/128 in native order; :class:`BufferError` for the rest, for a ``stream`` and a
+        device other than the CPU. ``copy=True``: a writable C-order copy of the items (O(size),
+        flagged as copied), not the map. The capsule holds an export of the map until its
+        consumer is done. Built with ctypes on first use (CPython: it needs
+        ``ctypes.pythonapi``)."""
         from ._dlpack import CPU, capsule
 
         if stream is not None:
             raise BufferError("the items are in CPU memory: stream must be None")
         if dl_device is not None and tuple(dl_device) != (CPU, 0):
             raise BufferError(f"the items are in CPU memory, device {(CPU, 0)}, not {dl_device!r}")
-        if copy:
-            raise BufferError("npymmap hands out its map, never a copy (copy=True)")
         try:
             self._region.check_open()
             versioned = max_version is not None and max_version[0] >= 1
             region = self._region
+            if copy:
+                copied = memoryview(bytearray(self.tobytes()))
+                return capsule(copied, 0, self._shape, c_strides(self._shape), region.element, False, versioned, copied=True)
             made = capsule(region.data, self._start, self._shape, self._strides, region.element, not self._writable, versioned)
             region.exported = True
             return made

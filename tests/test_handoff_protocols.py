@@ -40,11 +40,12 @@ def values(dtype: str, shape: tuple[int, ...]) -> Any:
 class Legacy:
     """A consumer that asks for the older, unversioned capsule (as DLPack 0.x consumers do)."""
 
-    def __init__(self, array: npymmap.NpyArray[Any]) -> None:
+    def __init__(self, array: npymmap.NpyArray[Any], copy: bool | None = None) -> None:
         self.array = array
+        self.copy = copy
 
     def __dlpack__(self) -> CapsuleType:
-        return self.array.__dlpack__()
+        return self.array.__dlpack__(copy=self.copy)
 
     def __dlpack_device__(self) -> tuple[int, int]:
         return self.array.__dlpack_device__()
@@ -146,11 +147,28 @@ def test_dlpack_refuses_elements_it_cannot_express(tmp_path: Path, dtype: Any) -
             a.__dlpack__(max_version=(1, 0))
 
 
-def test_dlpack_refuses_streams_other_devices_and_copies(tmp_path: Path) -> None:
+@pytest.mark.skipif(PYPY, reason="PyPy has no ctypes.pythonapi: its refusal is tested below")
+def test_a_dlpack_copy_is_a_writable_c_order_copy_the_map_never_sees(tmp_path: Path) -> None:
+    source = np.asfortranarray(values("<i8", (3, 4)))
+    path = saved(tmp_path, source)
+    with npymmap.open(path) as a:
+        for versioned in (True, False) if numpy_asks_versioned_capsules() else (False,):  # (from_dlpack's copy: NumPy 2.1 on)
+            window = a[:, ::2]
+            made = np.from_dlpack(window, copy=True) if versioned else np.from_dlpack(Legacy(window, copy=True))  # type: ignore[arg-type]
+            assert made.tolist() == source[:, ::2].tolist()
+            if versioned:
+                made[0, 0] = -5
+        assert a[0, 0] == source[0, 0]
+        del made
+    assert np.load(path).tolist() == source.tolist()
+    assert live_exports() == 0
+
+
+def test_dlpack_refuses_streams_and_other_devices(tmp_path: Path) -> None:
     path = saved(tmp_path, values("<f8", (3,)))
     with npymmap.open(path) as a:
         assert a.__dlpack_device__() == (1, 0)
-        refusals: list[tuple[dict[str, Any], str]] = [({"stream": 1}, "stream"), ({"dl_device": (2, 0)}, "device"), ({"copy": True}, "never a copy")]
+        refusals: list[tuple[dict[str, Any], str]] = [({"stream": 1}, "stream"), ({"dl_device": (2, 0)}, "device")]
         for arguments, words in refusals:
             with pytest.raises(BufferError, match=words):
                 a.__dlpack__(max_version=(1, 0), **arguments)
