@@ -12,10 +12,11 @@ if TYPE_CHECKING:
 
 
 def has_buffer(value: "object") -> "bool":
-    """True when ``value`` exports a buffer."""
+    """True when ``value`` exports a buffer with its format (an npymmap array that refuses one,
+    PEP 688, is read as an array instead)."""
     try:
         memoryview(value).release()  # type: ignore[arg-type]
-    except TypeError:
+    except (TypeError, BufferError):
         return False
     return True
 
