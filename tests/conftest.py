@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, Union
@@ -39,6 +40,15 @@ def npy_dir(npy_base: Path) -> Path:
     path = npy_base / f"case{next(_DIRECTORY_NUMBERS)}"
     path.mkdir()
     return path
+
+
+# A version 1.0 or 2.0 header with its newline before the padding spaces (``{...}\n`` then
+# blanks, as JavaScript's npyjs writes): NumPy's Python 2 filter (``tokenize`` then ``untokenize``)
+# drops that last line of blanks on Python 3.9 to 3.11, and NumPy reads the file; from Python 3.12
+# on the tokenizer gives the blanks a token of their own, untokenize keeps them, and the same NumPy
+# code refuses the header ("Cannot parse header"). npymmap reads such files on every Python: tests
+# compare with NumPy's reading where it reads them and with fixed values elsewhere.
+NUMPY_READS_A_NEWLINE_BEFORE_THE_PADDING = sys.version_info < (3, 12)
 
 
 # One step of a view chain: "T" for the transpose, else an index.
