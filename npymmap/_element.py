@@ -139,6 +139,13 @@ class Element(Generic[T]):
     # -- moving values, each kind: every method takes the data region as a byte memoryview and
     #    positions counted in items from its start.
 
+    @property
+    def buffer_format(self) -> "str | None":
+        """The format a PEP 688 buffer of the items carries: ``memoryview_format`` when that
+        format alone says what the items are (NumPy reads such a buffer back as this element),
+        else ``None``."""
+        return self.memoryview_format
+
     def flat(self, data: "memoryview") -> "memoryview":
         """The view :meth:`reader` and :meth:`writer` work on: ``data`` cast to
         ``memoryview_format`` when there is one, else ``data`` itself."""

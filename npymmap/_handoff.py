@@ -73,8 +73,8 @@ class Handoff(Generic[ItemT]):
         """PEP 688 (Python 3.12+): the array is a buffer, zero-copy, writable in writable modes.
         A consumer that asks the items' format (``memoryview(a)``, ``bytes(a)``, NumPy) gets
         native numbers with their format and shape, as :attr:`data`, and :class:`BufferError`
-        for other elements, whose bytes NumPy would take for ``uint8`` (it then reads
-        :attr:`__array_interface__`, with the right dtype); one that asks plain bytes
+        for other elements (``element.buffer_format`` is ``None``), which NumPy would take for
+        ``uint8`` or int64 (it then reads :attr:`__array_interface__`, with the right dtype); one that asks plain bytes
         (``hashlib``, ``file.write``, ``socket.sendall``, ``array.frombytes``) gets the items'
         bytes, for every element. A window that is not C-contiguous is a :class:`BufferError`.
         The buffer outlives ``close()``: the map stays until the last buffer is released."""
@@ -82,8 +82,8 @@ class Handoff(Generic[ItemT]):
             self._region.check_open()
             element = self._region.element
             typed = bool(flags & _BUFFER_FORMAT)
-            if typed and element.memoryview_format is None:
-                raise BufferError(f"{element.name} items have no format memoryview knows; use tobytes(), or a consumer of plain bytes")
+            if typed and element.buffer_format is None:
+                raise BufferError(f"{element.name} items have no buffer format that says what they are; use numpy.asarray(a), tobytes(), or a consumer of plain bytes")
             if not is_contiguous(self._shape, self._strides):
                 raise BufferError("the array's items are not C-contiguous, as a buffer needs them; use .T (Fortran order) or tobytes()")
             return self._items_view(typed)

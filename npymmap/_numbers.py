@@ -374,6 +374,11 @@ class TimeElement(NumberElement[T]):
     def _constructor(self) -> "str":
         return f"{_TIME_NAMES[self.kind]}({self.unit!r})" if self.unit else f"{_TIME_NAMES[self.kind]}()"
 
+    @property
+    def buffer_format(self) -> "str | None":
+        """``None``: a buffer of int64 counts (``'q'``) would read back as int64, not as times."""
+        return None
+
 
 def _fit_float(code: "str", value: "float") -> "float":
     """Clamp a float to infinity when it exceeds float16/float32, as NumPy's cast does."""
