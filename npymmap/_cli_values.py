@@ -233,14 +233,14 @@ def datetime_text(count: "int", unit: "str") -> "str":
     number, base = _split_unit(unit)
     if not base:
         return str(count)
-    moment = _wrap(count * number)
+    moment = count * number  # (exact: NumPy 2.4 wrapped a multiple past int64, 2.5 refuses it)
     if base == "Y":
-        return f"{_wrap(1970 + moment):04d}"
+        return f"{1970 + moment:04d}"
     if base == "M":
         years, month = divmod(moment, 12)
         return f"{1970 + years:04d}-{month + 1:02d}"
     if base in ("W", "D"):
-        return _date(_wrap(moment * 7) if base == "W" else moment)
+        return _date(moment * 7 if base == "W" else moment)
     per_day, digits = _DAY_PARTS[base]
     days, rest = divmod(moment, per_day)
     if digits < 0:  # hours, or hours and minutes
@@ -252,8 +252,9 @@ def datetime_text(count: "int", unit: "str") -> "str":
 
 def _date(days: "int") -> "str":
     """``YYYY-MM-DD`` of ``days`` since 1970-01-01, by NumPy's steps (``days_to_yearsdays``: 400,
-    100, 4 and 1-year cycles from 2000-01-01, the shift to 2000 in int64)."""
-    days = _wrap(days - (365 * 30 + 7))
+    100, 4 and 1-year cycles from 2000-01-01), exact for any count (NumPy 2.5's answer; 2.4
+    wrapped the shift to 2000 in int64 near the smallest counts)."""
+    days = days - (365 * 30 + 7)
     cycles, days = divmod(days, 400 * 365 + 100 - 4 + 1)
     year = 2000 + 400 * cycles
     if days >= 366:

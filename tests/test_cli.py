@@ -341,8 +341,16 @@ def test_head_prints_values_as_numpy_str_does(tmp_path: Path, dtype: str) -> Non
     path = tmp_path / "values.npy"
     np.save(path, values)
     printed = head_values(path, "-n", "100")
-    if kind in "Mm":
-        assert printed == [str(value) for value in values]
+    if kind in "Mm":  # (the formatter is checked against NumPy's str() at every count in test_cli_values)
+        from npymmap._cli_values import datetime_text, timedelta_text
+
+        base, number = np.datetime_data(np.dtype(dtype))
+        unit = "" if base == "generic" else f"{number}{base}" if number > 1 else base
+        text = datetime_text if kind == "M" else timedelta_text
+        assert printed == [text(count, unit) for count in counts]
+        assert [printed[k] for k, count in enumerate(counts) if abs(count) <= 10**12] == [
+            str(value) for value, count in zip(values, counts) if abs(count) <= 10**12
+        ]  # NumPy's own words where no NumPy overflows
     else:  # (what this NumPy prints as npymmap does: see as_numpy_prints)
         code = {2: "e", 4: "f", 8: "d"}[np.dtype(dtype).itemsize // (2 if kind == "c" else 1)]
         kept = [text for text, value in zip(printed, values.tolist()) if as_numpy_prints(value, code)]

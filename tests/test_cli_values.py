@@ -97,16 +97,43 @@ UNITS = ["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", 
 COUNTS = [0, 1, -1, 59, -61, 10**4, -(10**5), 2**62, -(2**62), 2**63 - 1, -(2**63) + 1, -(2**63), 10957, -719163, 2932896]
 
 
+NUMPY_DATES_EXACT = np.lib.NumpyVersion(np.__version__) >= "2.5.0"  # 2.4 wrapped near the extremes
+
+
+def check_datetime(count: int, unit: str) -> None:
+    """npymmap prints the exact moment: as NumPy's ``str()`` where NumPy gets it right — a count
+    of a unit multiple that fits int64 once scaled (NumPy 2.4 wrapped one that does not, 2.5
+    refuses it), and a day near the smallest count only from NumPy 2.5 (2.4 wrapped its shift
+    to 2000) — and a multiple always as that many of its base unit, exactly."""
+    number = int(unit.rstrip("YMWDhmsuncpfa") or 1)
+    base = unit.lstrip("0123456789")
+    scaled = count * number * (7 if base == "W" else 1)  # (days for weeks)
+    in_int64 = -(2**63) < scaled < 2**63 and (base != "Y" or scaled + 1970 < 2**63)  # no int64 wrap in NumPy
+    fits = in_int64 and (NUMPY_DATES_EXACT or scaled - 10957 > -(2**63) or base not in "WD")
+    if count != -(2**63) and number > 1 and count * number != -(2**63):  # (that product is NaT's count)
+        assert values.datetime_text(count, unit) == values.datetime_text(count * number, base)
+    if fits or count == -(2**63):
+        assert values.datetime_text(count, unit) == numpy_text("M", count, unit)
+
+
 @pytest.mark.parametrize("unit", UNITS)
 def test_times_of_every_unit_print_as_numpy_does(unit: str) -> None:
-    assert [values.datetime_text(count, unit) for count in COUNTS] == [numpy_text("M", count, unit) for count in COUNTS]
+    for count in COUNTS:
+        check_datetime(count, unit)
     assert [values.timedelta_text(count, unit) for count in COUNTS] == [numpy_text("m", count, unit) for count in COUNTS]
+
+
+def test_extreme_days_print_the_exact_date() -> None:
+    assert values.datetime_text(-(2**63) + 1, "D") == "-25252734927764585-06-08"  # NumPy 2.5's (2.4 wrapped)
+    assert values.datetime_text(-(2**62), "W") == values.datetime_text(-7 * 2**62, "D")  # NumPy wraps the days
+    assert values.datetime_text(2**62, "10s") == values.datetime_text(10 * 2**62, "s")  # 2.5 refuses, 2.4 wrapped
+    assert values.datetime_text(2**63 - 1, "Y") == str(1970 + 2**63 - 1)  # NumPy wraps the year
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.sampled_from(UNITS), st.one_of(INT64, st.integers(-(10**13), 10**13)))
 def test_times_print_as_numpy_does(unit: str, count: int) -> None:
-    assert values.datetime_text(count, unit) == numpy_text("M", count, unit)
+    check_datetime(count, unit)
     assert values.timedelta_text(count, unit) == numpy_text("m", count, unit)
 
 
