@@ -76,7 +76,8 @@ class Handoff(Generic[ItemT]):
         for other elements (``element.buffer_format`` is ``None``), which NumPy would take for
         ``uint8`` or int64 (it then reads :attr:`__array_interface__`, with the right dtype); one that asks plain bytes
         (``hashlib``, ``file.write``, ``socket.sendall``, ``array.frombytes``) gets the items'
-        bytes, for every element. A window that is not C-contiguous is a :class:`BufferError`.
+        bytes, for every element. A window that is not C-contiguous, and a typed buffer of an
+        empty n-d window (memoryview cannot take its shape), are a :class:`BufferError`.
         The buffer outlives ``close()``: the map stays until the last buffer is released."""
         try:
             self._region.check_open()
@@ -86,6 +87,8 @@ class Handoff(Generic[ItemT]):
                 raise BufferError(f"{element.name} items have no buffer format that says what they are; use numpy.asarray(a), tobytes(), or a consumer of plain bytes")
             if not is_contiguous(self._shape, self._strides):
                 raise BufferError("the array's items are not C-contiguous, as a buffer needs them; use .T (Fortran order) or tobytes()")
+            if typed and not self.size and len(self._shape) != 1:
+                raise BufferError(f"memoryview cannot hold an empty shape {self._shape}; use numpy.asarray(a) or tolist()")
             return self._items_view(typed)
         except Exception:
             self._region.closed_instead()

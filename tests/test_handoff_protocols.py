@@ -219,6 +219,19 @@ def test_an_array_is_a_buffer_on_python_3_12_and_nothing_changes_before(tmp_path
 
 
 @pytest.mark.skipif(not BUFFERS, reason="before Python 3.12 an array is no buffer (tested above)")
+@pytest.mark.parametrize("shape", [(0,), (3, 0, 2), (0, 4)])
+def test_empty_arrays_keep_their_shape_in_numpy_and_give_their_bytes(tmp_path: Path, shape: tuple[int, ...]) -> None:
+    source = np.zeros(shape, "<f4")
+    with npymmap.open(saved(tmp_path, source)) as a:
+        taken = np.asarray(a)
+        assert (taken.dtype, taken.shape) == (source.dtype, shape)
+        assert hashlib.sha256(a).digest() == hashlib.sha256(b"").digest()
+        if len(shape) != 1:
+            with pytest.raises(BufferError, match="empty shape"):
+                memoryview(a)
+
+
+@pytest.mark.skipif(not BUFFERS, reason="before Python 3.12 an array is no buffer (tested above)")
 def test_buffers_are_writable_in_writable_modes_and_refused_for_windows_not_contiguous(tmp_path: Path) -> None:
     source = values("<f8", (3, 4))
     path = saved(tmp_path, source)
