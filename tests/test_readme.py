@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -54,8 +55,8 @@ def environment_with_the_package() -> dict[str, str]:
     return environment
 
 
-def run_python_blocks(folder: Path) -> subprocess.CompletedProcess[str]:
-    blocks = fenced_blocks(README.read_text(encoding="utf-8"), "python")
+def run_blocks(folder: Path, blocks: Any) -> subprocess.CompletedProcess[str]:
+    """The runner over ``blocks`` ((line, code) pairs) in a fresh interpreter in ``folder``."""
     return subprocess.run(
         [sys.executable, "-c", RUNNER],
         input=json.dumps([str(README), blocks]),
@@ -66,6 +67,10 @@ def run_python_blocks(folder: Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def run_python_blocks(folder: Path) -> subprocess.CompletedProcess[str]:
+    return run_blocks(folder, fenced_blocks(README.read_text(encoding="utf-8"), "python"))
 
 
 def test_the_readme_has_python_blocks_and_no_other_python_fences() -> None:
@@ -85,16 +90,7 @@ def test_every_python_block_runs_in_order_without_numpy_and_again(tmp_path: Path
 
 def test_the_readme_blocks_refuse_numpy(tmp_path: Path) -> None:
     """The runner's guard works: a block importing NumPy would fail."""
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNER],
-        input=json.dumps([str(README), [(1, "import numpy\n")]]),
-        cwd=tmp_path,
-        env=environment_with_the_package(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_blocks(tmp_path, [(1, "import numpy\n")])
     assert result.returncode != 0 and "import of numpy halted" in result.stderr, result.stderr
 
 
