@@ -425,6 +425,8 @@ SPELLINGS = [
 # oracle for each is what NumPy reads for the 'S' spelling here.
 OLD_S_SPELLINGS = {"a": "S", "a5": "S5", ">a3": ">S3"}
 NUMPY_READS_OLD_S_SPELLING = tuple(int(part) for part in np.__version__.split(".")[:2]) < (2, 5)
+# The time spellings without a unit: NumPy's generic datetime64/timedelta64, on every NumPy.
+GENERIC_TIME_SPELLINGS = {"M", "<M", "m", ">m", "M8", "datetime64", "timedelta64"}
 # Spellings NumPy reads that npymmap refuses on purpose.
 REFUSED_SPELLINGS = {
     "<g": "long double has no portable layout",
@@ -472,5 +474,11 @@ def test_every_spelling_numpy_reads_maps_to_the_same_dtype(descr: str) -> None:
     with npymmap.open_buffer(image) as mapped:
         assert np.asarray(mapped).dtype.str == loaded.dtype.str
         assert mapped.tobytes() == loaded.tobytes()
-        if loaded.dtype.kind not in "Mm":  # npymmap gives times as int counts
+        if loaded.dtype.kind not in "Mm":
             assert_same(mapped.tolist(), loaded.tolist())
+        else:  # npymmap gives times as int counts. A unit-less spelling ('M', '<M', 'm', 'M8',
+            # 'datetime64') is NumPy's generic unit on every NumPy (2.0, 2.4 and 2.5 alike: '<M8',
+            # whose values tolist() gives as None); npymmap keeps it generic, unit ''
+            assert mapped.tolist() == loaded.view(loaded.dtype.str[0] + "i8").tolist()
+            generic = np.datetime_data(loaded.dtype)[0] == "generic"
+            assert (mapped.element.unit == "") == generic == (descr in GENERIC_TIME_SPELLINGS)
