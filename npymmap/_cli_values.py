@@ -8,8 +8,10 @@
   NumPy's ``(0.33333334+1j)``, ``1j``, ``(nan+infj)``;
 - datetime64 as NumPy's ISO text in the item's unit (``2021-01-01T00:00:00.000000000`` for ns,
   ``2021-01`` for M, ``-001`` for year -1), timedelta64 as ``5 seconds``, both ``NaT`` for NaT.
-  Computed on ints with NumPy's own steps, int64 wrap-around included where NumPy's arithmetic
-  overflows (counts near the int64 limits), so every int64 count prints as NumPy prints it;
+  Computed on Python ints with NumPy's own steps, so exact at every count: where NumPy's int64
+  arithmetic overflows (counts near the int64 limits, scaled by a unit multiple such as
+  ``10s``, or weeks turned into days) this prints the true value, as NumPy 2.5 does for a day
+  near the smallest count, where NumPy wraps around (or, from 2.5, refuses a scaled datetime);
 - bools and ints as ``str``; text, bytes and raw bytes as ``repr`` (``'a b'``, so a cell shows
   where its text ends); a record as a tuple of its fields' values, a sub-array as a list.
 
@@ -202,11 +204,6 @@ _DAY_PARTS = {
 _MONTH_DAYS = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
 
 
-def _wrap(number: "int") -> "int":
-    """``number`` as int64 arithmetic leaves it (two's complement wrap-around)."""
-    return (number + (1 << 63)) % (1 << 64) - (1 << 63)
-
-
 def _split_unit(unit: "str") -> "tuple[int, str]":
     """``'10s'`` -> ``(10, 's')``; ``'D'`` -> ``(1, 'D')``; the generic ``''`` -> ``(1, '')``."""
     base = unit.lstrip("0123456789")
@@ -216,11 +213,12 @@ def _split_unit(unit: "str") -> "tuple[int, str]":
 
 def timedelta_text(count: "int", unit: "str") -> "str":
     """NumPy's ``str()`` of ``timedelta64(count, unit)``: ``5 seconds``, ``50 seconds`` for 5 of
-    ``'10s'``, ``5 generic time units``, ``NaT``."""
+    ``'10s'``, ``5 generic time units``, ``NaT``; a multiple past int64 prints exactly (2**62 of
+    ``'10s'`` is ``46116860184273879040 seconds``, where every NumPy wraps to -2**63)."""
     if count == _NAT:
         return "NaT"
     number, base = _split_unit(unit)
-    return f"{_wrap(count * number)} {_TIME_WORDS[base]}"
+    return f"{count * number} {_TIME_WORDS[base]}"
 
 
 def datetime_text(count: "int", unit: "str") -> "str":
@@ -233,7 +231,8 @@ def datetime_text(count: "int", unit: "str") -> "str":
     number, base = _split_unit(unit)
     if not base:
         return str(count)
-    moment = count * number  # (exact: NumPy 2.4 wrapped a multiple past int64, 2.5 refuses it)
+    moment = count * number  # (exact: NumPy 2.4 wrapped a multiple past int64, 2.5 refuses it;
+    # both wrap weeks past int64 days and a year past int64, which this prints exactly too)
     if base == "Y":
         return f"{1970 + moment:04d}"
     if base == "M":

@@ -98,43 +98,93 @@ COUNTS = [0, 1, -1, 59, -61, 10**4, -(10**5), 2**62, -(2**62), 2**63 - 1, -(2**6
 
 
 NUMPY_DATES_EXACT = np.lib.NumpyVersion(np.__version__) >= "2.5.0"  # 2.4 wrapped near the extremes
+NAT = -(2**63)
+PER_DAY = {"W": 1, "D": 1, "h": 24, "m": 1440, "s": 86400, "ms": 864 * 10**5, "us": 864 * 10**8, "ns": 864 * 10**11}
+PER_DAY.update(ps=864 * 10**14, fs=864 * 10**17, **{"as": 864 * 10**20})
+
+
+def split_unit(unit: str) -> tuple[int, str]:
+    """``'10s'`` -> ``(10, 's')``, ``'D'`` -> ``(1, 'D')``."""
+    base = unit.lstrip("0123456789")
+    return int(unit[: len(unit) - len(base)] or 1), base
+
+
+def calendar_date(days: int) -> str:
+    """``YYYY-MM-DD`` of ``days`` since 1970-01-01 for any int, by the stdlib's calendar: the
+    proleptic Gregorian calendar repeats every 400 years (146097 days)."""
+    from datetime import date, timedelta
+
+    cycles, rest = divmod(days, 146097)
+    day = date(1970, 1, 1) + timedelta(days=rest)
+    return f"{day.year + 400 * cycles:04d}-{day.month:02d}-{day.day:02d}"
 
 
 def check_datetime(count: int, unit: str) -> None:
-    """npymmap prints the exact moment: as NumPy's ``str()`` where NumPy gets it right — a count
-    of a unit multiple that fits int64 once scaled (NumPy 2.4 wrapped one that does not, 2.5
-    refuses it), and a day near the smallest count only from NumPy 2.5 (2.4 wrapped its shift
-    to 2000) — and a multiple always as that many of its base unit, exactly."""
-    number = int(unit.rstrip("YMWDhmsuncpfa") or 1)
-    base = unit.lstrip("0123456789")
-    scaled = count * number * (7 if base == "W" else 1)  # (days for weeks)
-    in_int64 = -(2**63) < scaled < 2**63 and (base != "Y" or scaled + 1970 < 2**63)  # no int64 wrap in NumPy
-    fits = in_int64 and (NUMPY_DATES_EXACT or scaled - 10957 > -(2**63) or base not in "WD")
-    if count != -(2**63) and number > 1 and count * number != -(2**63):  # (that product is NaT's count)
-        assert values.datetime_text(count, unit) == values.datetime_text(count * number, base)
-    if fits or count == -(2**63):
-        assert values.datetime_text(count, unit) == numpy_text("M", count, unit)
+    """npymmap prints the exact moment, at every count: checked against the stdlib's calendar
+    (and NumPy's time of day) always, and against NumPy's ``str()`` where NumPy gets it right —
+    where the moment in days (weeks are 7), or the year, fits int64 once scaled by the unit's
+    multiple (every NumPy wraps weeks and years past int64; 2.4 wrapped a scaled multiple, 2.5
+    refuses it) and, before NumPy 2.5, a day not near the smallest count (2.4 wrapped its shift
+    to 2000). No assertion is NumPy's wrapped text."""
+    text = values.datetime_text(count, unit)
+    if count == NAT:
+        assert text == numpy_text("M", count, unit) == "NaT"
+        return
+    number, base = split_unit(unit)
+    moment = count * number
+    scaled = moment * (7 if base == "W" else 1)
+    in_int64 = NAT < scaled < 2**63 and (base != "Y" or scaled + 1970 < 2**63)
+    if in_int64 and (NUMPY_DATES_EXACT or base not in "WD" or scaled - 10957 > NAT):
+        assert text == numpy_text("M", count, unit)
+    if base == "Y":
+        assert text == f"{1970 + moment:04d}"
+        return
+    if base == "M":
+        assert text == f"{1970 + moment // 12:04d}-{moment % 12 + 1:02d}"
+        return
+    days, rest = divmod(scaled, PER_DAY[base])
+    date, _, time = text.partition("T")
+    assert date == calendar_date(days)
+    if base not in "WD" and rest < 2**63:  # the time of day, as NumPy prints it on 1970-01-01
+        assert "T" + time == numpy_text("M", rest, base)[len("1970-01-01") :]
+
+
+def check_timedelta(count: int, unit: str) -> None:
+    """npymmap prints the exact count of the base unit: as NumPy's ``str()`` where the scaled
+    count fits int64, else (every NumPy wraps it) the exact product, in NumPy's word."""
+    text = values.timedelta_text(count, unit)
+    number, base = split_unit(unit)
+    if count == NAT or NAT < count * number < 2**63:
+        assert text == numpy_text("m", count, unit)
+    else:
+        assert text == f"{count * number} {numpy_text('m', 1, base).split(' ', 1)[1]}"
 
 
 @pytest.mark.parametrize("unit", UNITS)
 def test_times_of_every_unit_print_as_numpy_does(unit: str) -> None:
     for count in COUNTS:
         check_datetime(count, unit)
-    assert [values.timedelta_text(count, unit) for count in COUNTS] == [numpy_text("m", count, unit) for count in COUNTS]
+        check_timedelta(count, unit)
 
 
-def test_extreme_days_print_the_exact_date() -> None:
+def test_extreme_times_print_the_exact_value() -> None:
     assert values.datetime_text(-(2**63) + 1, "D") == "-25252734927764585-06-08"  # NumPy 2.5's (2.4 wrapped)
-    assert values.datetime_text(-(2**62), "W") == values.datetime_text(-7 * 2**62, "D")  # NumPy wraps the days
-    assert values.datetime_text(2**62, "10s") == values.datetime_text(10 * 2**62, "s")  # 2.5 refuses, 2.4 wrapped
-    assert values.datetime_text(2**63 - 1, "Y") == str(1970 + 2**63 - 1)  # NumPy wraps the year
+    assert values.datetime_text(2**63 - 1, "D") == "25252734927768524-07-27"  # every NumPy's
+    assert values.datetime_text(-(2**62), "W") == "-88384572247180971-01-01"  # every NumPy wraps the days
+    assert values.datetime_text(2**62, "10s") == "1461385125104-08-22T05:30:40"  # 2.5 refuses, 2.4 wrapped
+    assert values.datetime_text(2**63 - 1, "Y") == "9223372036854777777"  # every NumPy wraps the year
+    assert values.timedelta_text(2**62, "10s") == "46116860184273879040 seconds"  # every NumPy: -2**63
+    assert values.timedelta_text(2**62, "100as") == "461168601842738790400 attoseconds"  # every NumPy: 0
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.sampled_from(UNITS), st.one_of(INT64, st.integers(-(10**13), 10**13)))
+@example("W", -(2**62))
+@example("100as", 2**62)
+@example("7Y", 2**63 - 1)
 def test_times_print_as_numpy_does(unit: str, count: int) -> None:
     check_datetime(count, unit)
-    assert values.timedelta_text(count, unit) == numpy_text("m", count, unit)
+    check_timedelta(count, unit)
 
 
 def test_generic_times() -> None:
