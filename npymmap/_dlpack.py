@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ._element import Element
 
-CPU = 1  # kDLCPU
+_CPU = 1  # kDLCPU
 _READ_ONLY, _IS_COPIED = 1, 2  # DLPACK_FLAG_BITMASK_READ_ONLY, DLPACK_FLAG_BITMASK_IS_COPIED
 VERSION = (1, 0)
 _LEGACY_NAME, _VERSIONED_NAME = b"dltensor", b"dltensor_versioned"
@@ -182,7 +182,7 @@ def capsule(
     managed: "Any" = _ManagedVersioned() if versioned else _Managed()
     tensor = managed.dl_tensor
     tensor.data = (buffer.buf or 0) + start * element.itemsize
-    tensor.device = _Device(CPU, 0)
+    tensor.device = _Device(_CPU, 0)
     tensor.ndim = ndim
     tensor.dtype = _DataType(code, bits, 1)
     tensor.shape = ctypes.cast(dims, ctypes.POINTER(ctypes.c_int64))

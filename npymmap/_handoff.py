@@ -52,19 +52,18 @@ class Handoff(Generic[ItemT]):
                 raise TypeError(f"memoryview cannot hold {element.descr} ({element.name}) items; use tolist()")
             if not is_contiguous(self._shape, self._strides):
                 raise ValueError("memoryview needs a C-contiguous array; copy with tolist() or use .T")
-            return self._items_view(True)  # type: ignore[return-value]
+            return self._items_view(element.memoryview_format)  # type: ignore[return-value]
         except Exception:
             self._region.closed_instead()
             raise
 
-    def _items_view(self, typed: "bool") -> "memoryview":
-        """A tracked memoryview of a C-contiguous window's items: of their format and shape when
-        ``typed`` (an element memoryview knows), else their bytes."""
-        element = self._region.element
-        itemsize = element.itemsize
+    def _items_view(self, format: "str | None") -> "memoryview":
+        """A tracked memoryview of a C-contiguous window's items: of ``format`` and their shape,
+        or their bytes when ``format`` is ``None``."""
+        itemsize = self._region.element.itemsize
         view = self._region.data[self._start * itemsize : (self._start + self.size) * itemsize]
-        if typed:
-            view = cast(view, element.memoryview_format or "B", self._shape if self.size else None)
+        if format is not None:
+            view = cast(view, format, self._shape if self.size else None)
         self._region.track(view)
         self._region.exported = True
         return view
@@ -74,9 +73,9 @@ class Handoff(Generic[ItemT]):
         A consumer that asks the items' format (``memoryview(a)``, ``bytes(a)``, NumPy) gets
         native numbers with their format and shape, as :attr:`data`, and :class:`BufferError`
         for other elements (``element.buffer_format`` is ``None``), which NumPy would take for
-        ``uint8`` or int64 (it then reads :attr:`__array_interface__`, with the right dtype); one that asks plain bytes
-        (``hashlib``, ``file.write``, ``socket.sendall``, ``array.frombytes``) gets the items'
-        bytes, for every element. A window that is not C-contiguous, and a typed buffer of an
+        ``uint8`` or int64 (it then reads :attr:`__array_interface__`, with the right dtype);
+        one that asks plain bytes (``hashlib``, ``file.write``, ``socket.sendall``,
+        ``array.frombytes``) gets the items' bytes, for every element. A window that is not C-contiguous, and a typed buffer of an
         empty n-d window (memoryview cannot take its shape), are a :class:`BufferError`.
         The buffer outlives ``close()``: the map stays until the last buffer is released."""
         try:
@@ -89,7 +88,7 @@ class Handoff(Generic[ItemT]):
                 raise BufferError("the array's items are not C-contiguous, as a buffer needs them; use .T (Fortran order) or tobytes()")
             if typed and not self.size and len(self._shape) != 1:
                 raise BufferError(f"memoryview cannot hold an empty shape {self._shape}; use numpy.asarray(a) or tolist()")
-            return self._items_view(typed)
+            return self._items_view(element.buffer_format if typed else None)
         except Exception:
             self._region.closed_instead()
             raise
@@ -110,12 +109,12 @@ class Handoff(Generic[ItemT]):
         flagged as copied), not the map. The capsule holds an export of the map until its
         consumer is done. Built with ctypes on first use (CPython: it needs
         ``ctypes.pythonapi``)."""
-        from ._dlpack import CPU, capsule
+        from ._dlpack import capsule
 
         if stream is not None:
             raise BufferError("the items are in CPU memory: stream must be None")
-        if dl_device is not None and tuple(dl_device) != (CPU, 0):
-            raise BufferError(f"the items are in CPU memory, device {(CPU, 0)}, not {dl_device!r}")
+        if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
+            raise BufferError(f"the items are in CPU memory, device {self.__dlpack_device__()}, not {dl_device!r}")
         try:
             self._region.check_open()
             versioned = max_version is not None and max_version[0] >= 1
