@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 NATIVE_ORDER = "<" if sys.byteorder == "little" else ">"
-_CHUNK = 1024  # items one cached Struct of a run unpacks
+CHUNK = 1024  # items one C call reads at a time (a cached Struct or itemgetter): they stay in cache
 _RUN_STRUCTS: "dict[tuple[str, int, int], Callable[[memoryview, int], tuple[Any, ...]]]" = {}
 _NUMBER_SCALARS = (str, int, float, complex)
 
@@ -199,8 +199,8 @@ class Element(Generic[T]):
         for start in starts:
             low = start if step > 0 else start + (count - 1) * step
             items: "list[T]" = []
-            for begin in range(0, count, _CHUNK):
-                chunk = min(_CHUNK, count - begin)
+            for begin in range(0, count, CHUNK):
+                chunk = min(CHUNK, count - begin)
                 unpack = cached(_RUN_STRUCTS, (order + item, stride * size, chunk), lambda: make(chunk))
                 items += values(unpack(data, (low + begin * stride) * size))
             if step < 0:

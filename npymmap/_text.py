@@ -10,14 +10,13 @@ from itertools import repeat
 from _operator import itemgetter  # (operator, which re-exports it, costs 0.8 ms to import)
 
 from ._base import PYPY, TYPE_CHECKING, NpyFormatError, cached
-from ._element import NATIVE_ORDER, Element, T, interned
+from ._element import CHUNK, NATIVE_ORDER, Element, T, interned
 
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterable
 
 _UTF32_LE = (utf_32_le_encode, utf_32_le_decode)
 _UTF32_BE = (utf_32_be_encode, utf_32_be_decode)
-_CUT = 1024  # items one cached itemgetter cuts, in C
 _CUTTERS: "dict[tuple[int, int], Callable[[str], tuple[str, ...]]]" = {}
 
 
@@ -25,13 +24,13 @@ def cut(text: "str", width: "int", count: "int") -> "list[str]":
     """The ``count`` items of ``width`` characters each that make ``text``, trailing NULs
     stripped, a chunk of at most 1,024 items at a time (in C, while the chunk is in cache). A
     chunk whose items all start with a character and end with NUL padding is split at its NULs
-    (:func:`_split`: one ``str`` an item; not on PyPy); any other is cut by an ``itemgetter`` of slices,
-    cached per (width, chunk), and stripped by ``map``. O(count)."""
+    (:func:`_split`: one ``str`` an item; not on PyPy); any other is cut by an ``itemgetter`` of
+    slices, cached per (width, chunk), and stripped by ``map``. O(count)."""
     if width == 0 or count < 2:
         return [text[:width].rstrip("\0")] * count
     items: "list[str]" = []
-    for begin in range(0, count, _CUT):
-        size = min(_CUT, count - begin)
+    for begin in range(0, count, CHUNK):
+        size = min(CHUNK, count - begin)
         chunk = text if size == count else text[begin * width : (begin + size) * width]
         split = None if PYPY else _split(chunk, width, size)  # (PyPy's UTF-8 strings slice slower by step)
         if split is not None:
