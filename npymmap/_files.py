@@ -58,12 +58,43 @@ def reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") ->
     os.ftruncate(fd, end)
 
 
+def lock_exclusively(fd: "int", name: "str", holder: "str") -> "None":
+    """Hold an exclusive advisory lock (``flock``) on the file open at ``fd`` until it is closed,
+    so that two of npymmap's writers never grow one file at once (in one process or several).
+    Raises ``BlockingIOError`` naming the file when another descriptor holds it; does nothing
+    where there is no ``fcntl`` (Windows). O(1), never waits."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        raise BlockingIOError(error.errno, f"another {holder} is writing this file", name) from None
+
+
 def write_at(fd: "int", data: "bytes", offset: "int") -> "None":
     """Write all of ``data`` at byte ``offset`` of the file (lseek and write: portable)."""
     written = 0
     while written < len(data):
         os.lseek(fd, offset + written, os.SEEK_SET)
         written += os.write(fd, data[written:])
+
+
+def copy_range(source: "int", start: "int", target: "int", offset: "int", count: "int", name: "str") -> "None":
+    """Copy ``count`` bytes from byte ``start`` of the file open at ``source`` to byte ``offset``
+    of ``target``, 16 MiB at a time. ``OSError`` (EIO) naming ``name`` if the source ends
+    first (it shrank). O(count) time, O(1) memory."""
+    copied = 0
+    while copied < count:
+        os.lseek(source, start + copied, os.SEEK_SET)
+        chunk = os.read(source, min(1 << 24, count - copied))
+        if not chunk:
+            import errno
+
+            raise OSError(errno.EIO, f"the file ended {count - copied} bytes early while being copied", name)
+        write_at(target, chunk, offset + copied)
+        copied += len(chunk)
 
 
 def publish(temporary: "str", name: "str", overwrite: "bool") -> "None":

@@ -1,20 +1,22 @@
 """Growing a ``.npy`` file in place: rows appended along the growth axis, the header rewritten in
 the spare space NumPy leaves for it, the data never rewritten.
 
-Order of writes makes a crash harmless: new rows go after the data and are flushed (``fsync``)
-before the header's new shape is written, so an interrupted append leaves a file that reads as the
-old array (with ignored bytes after it).
+The header is the commit point. New rows go after the data and are flushed (``fsync``) before the
+header's new shape is written, so an interrupted append leaves a file that reads as the old array
+with bytes after it: an append never committed, which the next appender cuts off. Everything that
+can be refused (a row of the wrong shape, a bad value, a shape the header has no room for) is
+refused before a byte is written.
 """
 
 import _thread
 import os
 
-from ._array import items_of
+from ._array import NpyArray, items_of
 from ._base import TYPE_CHECKING, ClosedError, NpyFormatError, data_bytes, flatten
 from ._registry import element_of
 from ._layout import c_strides
-from ._files import extra_flags, reserve, write_at
-from ._header import format_header, read_fields
+from ._files import copy_range, extra_flags, lock_exclusively, reserve, temporary_beside, write_at
+from ._header import GROWTH_AXIS_MAX_DIGITS, format_header, read_fields
 
 if TYPE_CHECKING:
     from typing import Any
@@ -32,42 +34,91 @@ class Appender:
     keeps the header as it was; :meth:`flush` makes the rows durable, then records the new shape;
     :meth:`close` flushes. After :meth:`close` (which may be called again), :meth:`append` and
     :meth:`flush` raise :class:`ClosedError`.
+
+    ``discarded`` is how many bytes lay after the committed data when the file was opened (an
+    append that was never flushed, cut off); ``max_rows`` the most rows the header can record.
     """
 
-    def __init__(self, path: "str") -> "None":
+    def __init__(self, path: "str", element: "Element[Any] | None", row_shape: "tuple[int, ...] | None", make_room: "bool") -> "None":
         self.path = path
         self._fd = os.open(path, os.O_RDWR | extra_flags())
         try:
-            self._read_header()
+            lock_exclusively(self._fd, path, "appender")
+            self._read_header(element, row_shape)
+            self.discarded = self._unfinished_bytes()
+            if make_room and self.max_rows < _NUMPY_MAX_ROWS:
+                self._make_room()  # copies the committed data only
+            elif self.discarded:
+                os.ftruncate(self._fd, self._end)
+                os.fsync(self._fd)
         except BaseException:
             os.close(self._fd)
             raise
         self._lock = _thread.allocate_lock()  # append, flush and close: one at a time
         self.closed = False
 
-    def _read_header(self) -> "None":
+    def _read_header(self, element: "Element[Any] | None", row_shape: "tuple[int, ...] | None") -> "None":
         fd = self._fd
         descr, shape, fortran, version, data_offset = read_fields(lambda n: os.read(fd, n), self.path)
         if not shape:
             raise NpyFormatError("a 0-d array has no axis to grow", self.path)
-        self.element: "Element[Any]" = element_of(descr, None, self.path)
+        self.element: "Element[Any]" = element_of(descr, element, self.path)
         self.fortran_order = fortran
+        self._axis = len(shape) - 1 if fortran else 0  # the growth axis
+        self.row_shape: "tuple[int, ...]" = shape[: self._axis] + shape[self._axis + 1 :]
+        if row_shape is not None and row_shape != self.row_shape:
+            raise ValueError(f"{self.path}: the file's rows have shape {self.row_shape}, not {row_shape}")
+        self._row_bytes = data_bytes(self.row_shape, self.element.itemsize, self.path)
+        self._shape = shape
+        self._written = shape[self._axis]
+        self._set_header(version, data_offset)
+
+    def _set_header(self, version: "tuple[int, int]", data_offset: "int") -> "None":
+        """Record where the data starts and how many rows the header's space can name."""
         self.version = version
         self.data_offset = data_offset
-        self._shape = shape
-        self._axis = len(shape) - 1 if fortran else 0  # the growth axis
-        row_shape = shape[: self._axis] + shape[self._axis + 1 :]
-        self.row_shape: "tuple[int, ...]" = row_shape
-        self._row_bytes = data_bytes(row_shape, self.element.itemsize, self.path)
-        end = data_offset + data_bytes(shape, self.element.itemsize, self.path)
-        size = os.fstat(fd).st_size
-        if size != end:
-            raise NpyFormatError(
-                f"file is {size} bytes where its header says {end}: only a file ending at its data can grow",
-                self.path,
-            )
-        self._end = end
-        self._written = shape[self._axis]
+        self._end = data_offset + data_bytes(self._shape, self.element.itemsize, self.path)
+        spare = data_offset - len(_header_line(self._header_text(self._shape), self.version, 0))
+        digits = len(str(self._written)) + spare
+        self.max_rows: "int" = 10**digits - 1 if digits > 0 else -1
+
+    def _header_text(self, shape: "tuple[int, ...]") -> "bytes":
+        """NumPy's header dictionary for ``shape`` in this file's version, without padding."""
+        text = format_header(self.element.descr, self.fortran_order, shape, self.version)[0]
+        return text[_prefix_length(self.version) :].rstrip(b" \n")
+
+    def _unfinished_bytes(self) -> "int":
+        """How many bytes lie after the committed data: rows of an append whose header was never
+        written (the appender that held the lock died), to be cut off. A file shorter than its
+        header says is :class:`NpyFormatError`."""
+        size = os.fstat(self._fd).st_size
+        if size < self._end:
+            raise NpyFormatError(f"file is truncated: its header says {self._end} bytes, the file has {size}", self.path)
+        return size - self._end
+
+    def _make_room(self) -> "None":
+        """Rewrite the file with NumPy's own header (room for 21 digits of rows) under a temporary
+        name, then rename it into place: readers of the old file keep it. O(size of data)."""
+        header, version = format_header(self.element.descr, self.fortran_order, self._shape)
+        temporary, fd = temporary_beside(self.path)
+        try:
+            fchmod = getattr(os, "fchmod", None)  # not on Windows
+            if fchmod is not None:
+                fchmod(fd, os.fstat(self._fd).st_mode & 0o7777)
+            lock_exclusively(fd, self.path, "appender")
+            nbytes = self._end - self.data_offset
+            write_at(fd, header, 0)
+            reserve(fd, len(header), len(header) + nbytes, False, self.path)
+            copy_range(self._fd, self.data_offset, fd, len(header), nbytes, self.path)
+            os.fsync(fd)
+            os.replace(temporary, self.path)
+        except BaseException:
+            os.close(fd)
+            os.unlink(temporary)
+            raise
+        os.close(self._fd)
+        self._fd = fd
+        self._set_header(version, len(header))
 
     @property
     def shape(self) -> "tuple[int, ...]":
@@ -89,15 +140,24 @@ class Appender:
             raise NpyFormatError("rows of this shape hold no bytes, so their count cannot be told", self.path)
         if len(raw) % self._row_bytes:
             raise ValueError(f"{len(raw)} bytes are not whole rows of {self._row_bytes} bytes")
+        count = len(raw) // self._row_bytes
         with self._lock:
             self._check_open()
-            return self._write_rows(raw)
+            if count and self._written + count > self.max_rows:
+                room = f"at most {self.max_rows}" if self.max_rows >= 0 else "no"
+                raise NpyFormatError(
+                    f"the header has room for {room} rows, not {self._written + count}: "
+                    "append_to(..., make_room=True) rewrites the file with NumPy's header, which has room",
+                    self.path,
+                )
+            self._write_rows(raw, count)
+        return count
 
     def _check_open(self) -> "None":
         if self.closed:
             raise ClosedError(f"{self.path}: appender is closed")
 
-    def _write_rows(self, raw: "bytes") -> "int":
+    def _write_rows(self, raw: "bytes", count: "int") -> "None":
         try:
             reserve(self._fd, self._end, self._end + len(raw), False, self.path)
             write_at(self._fd, raw, self._end)
@@ -105,9 +165,7 @@ class Appender:
             os.ftruncate(self._fd, self._end)  # the file as it was: a full disk leaves no partial row
             raise
         self._end += len(raw)
-        count = len(raw) // self._row_bytes
         self._written += count
-        return count
 
     def _encode(self, rows: "Any") -> "bytes":
         """The bytes ``rows`` add to the file, each row laid out in the file's order."""
@@ -118,8 +176,8 @@ class Appender:
         if isinstance(rows, (bytes, bytearray)):
             return bytes(rows)  # rows already in the file's format and layout
         shape, raw = items_of(rows, element)
-        if len(shape) <= 1 and row_shape:
-            return raw  # items in the file's layout
+        if len(shape) == 1 and row_shape and not isinstance(rows, NpyArray) and not hasattr(rows, "__array_interface__"):
+            return raw  # a flat buffer (array.array, memoryview): items in the file's layout
         if shape[1:] != row_shape:
             raise ValueError(f"rows must have shape (count,) + {row_shape} to grow this file, not {shape}")
         return self._in_file_order(raw)
@@ -139,11 +197,8 @@ class Appender:
         )
 
     def flush(self) -> "None":
-        """Make appended rows durable, then write the new shape into the header in place.
-
-        Raises :class:`NpyFormatError` if the new shape's digits do not fit the header's spare
-        space (NumPy leaves room for 21 digits, so only files written elsewhere run out).
-        """
+        """Make appended rows durable, then write the new shape into the header in place (its
+        room was checked by :meth:`append`). Two ``fsync`` calls."""
         with self._lock:
             self._check_open()
             self._flush()
@@ -153,8 +208,7 @@ class Appender:
         shape = self.shape
         if shape == self._shape:
             return
-        text = format_header(self.element.descr, self.fortran_order, shape, self.version)[0]
-        write_at(self._fd, _fit_header(text, self.data_offset, self.path), 0)
+        write_at(self._fd, _header_line(self._header_text(shape), self.version, self.data_offset), 0)
         os.fsync(self._fd)
         self._shape = shape
 
@@ -176,16 +230,21 @@ class Appender:
         self.close()
 
 
-def _fit_header(text: "bytes", data_offset: "int", path: "str") -> "bytes":
-    """The header bytes NumPy would write for the new shape, re-padded to end exactly at
-    ``data_offset`` so the data does not move; ``NpyFormatError`` if it does not fit."""
-    prefix_length = 10 if text[6:8] == b"\x01\x00" else 12
-    body = text[prefix_length:].rstrip(b" \n")
-    room = data_offset - prefix_length
-    if len(body) + 1 > room:
-        raise NpyFormatError(f"the new shape does not fit in the header's {room} bytes", path)
-    length = room.to_bytes(prefix_length - 8, "little")
-    return text[:8] + length + body + b" " * (room - len(body) - 1) + b"\n"
+_NUMPY_MAX_ROWS = 10**GROWTH_AXIS_MAX_DIGITS - 1  # the rows NumPy's headers have room for
+
+
+def _prefix_length(version: "tuple[int, int]") -> "int":
+    """The bytes before the header's dictionary: magic, version and a 2- or 4-byte length."""
+    return 10 if version == (1, 0) else 12
+
+
+def _header_line(text: "bytes", version: "tuple[int, int]", end: "int") -> "bytes":
+    """The whole header around the dictionary ``text``, padded with spaces and a newline to end
+    at byte ``end`` (so the data does not move), or as short as it can be if ``end`` is less."""
+    prefix_length = _prefix_length(version)
+    length = max(end - prefix_length, len(text) + 1)
+    padding = b" " * (length - len(text) - 1)
+    return b"\x93NUMPY" + bytes(version) + length.to_bytes(prefix_length - 8, "little") + text + padding + b"\n"
 
 
 def _fortran_positions(shape: "tuple[int, ...]") -> "list[int]":

@@ -237,19 +237,53 @@ def create_npz(path: "StrPath", *, overwrite: "bool" = False) -> "NpzWriter":
     return NpzWriter(_name(path), overwrite)
 
 
-def append_to(path: "StrPath") -> "Appender":
+def append_to(
+    path: "StrPath",
+    element: "Element[Any] | None" = None,
+    row_shape: "int | tuple[int, ...] | None" = None,
+    *,
+    make_room: "bool" = False,
+) -> "Appender":
     """Open a ``.npy`` file to grow it in place along its growth axis (axis 0 in C order, the
     last axis in Fortran order); use as a context manager, or call ``close()``.
 
     ``append(rows)`` writes rows after the data at file speed; ``flush()`` fsyncs them, then
     rewrites the shape in the header's spare space — the data never moves, and a crash before the
     header is rewritten leaves a file that reads as the old array. Works for every element and
-    for files NumPy wrote. Raises :class:`NpyFormatError` for a 0-d file, one with bytes after
-    its data, or a header with no room for the new shape.
+    for files NumPy wrote.
+
+    With ``element`` (and ``row_shape``, default ``()``: a 1-d file), a missing file is made, empty,
+    as :func:`create` makes files (C order, NumPy's header); an existing one must hold that
+    element (else :class:`DtypeMismatchError`) and rows of that shape (else ``ValueError``).
+    Without them a missing file is ``FileNotFoundError``.
+
+    An appender locks the file (``flock``, where the platform has it): a second one, in this
+    process or another, is ``BlockingIOError`` until the first is closed. Bytes after the
+    committed data — rows of an appender that died before its ``flush`` — are cut off on opening
+    (``Appender.discarded`` says how many); the committed rows are untouched.
+
+    A header with too little spare space for more rows (files of NumPy before 1.24 and of other
+    writers can have some) is found before anything is written: ``append`` raises
+    :class:`NpyFormatError` past ``Appender.max_rows``; ``make_room=True`` rewrites such a file
+    once, on opening, with NumPy's header (a copy of the data, O(size), under a temporary name
+    renamed into place). Raises :class:`NpyFormatError` for a 0-d or truncated file.
     """
     from ._grow import Appender
 
-    return Appender(_name(path))
+    name = _name(path)
+    if element is not None:
+        check_element(element)
+    shape = None if row_shape is None else shape_tuple(row_shape)
+    try:
+        return Appender(name, element, shape, make_room)
+    except FileNotFoundError:
+        if element is None:
+            raise
+    try:
+        create(name, element, (0,) + (shape or ())).close()
+    except FileExistsError:
+        pass  # another process made it meanwhile: grow that one
+    return Appender(name, element, shape, make_room)
 
 
 def _region(

@@ -137,3 +137,20 @@ def test_where_the_file_system_cannot_reserve_it_says_so_and_goes_sparse(tmp_pat
     monkeypatch.delattr(os, "posix_fallocate")
     with pytest.warns(RuntimeWarning, match="this platform has no posix_fallocate"):
         npymmap.create(tmp_path / "no-fallocate.npy", npymmap.int32, (1000,)).close()
+
+
+MAKE_ROOM = """
+text = b"{'descr': '<f8', 'fortran_order': False, 'shape': (150000,), }\\n"  # no spare byte
+with open("tight.npy", "wb") as file:
+    file.write(b"\\x93NUMPY\\x01\\x00" + len(text).to_bytes(2, "little") + text + bytes(1_200_000))
+before = open("tight.npy", "rb").read()
+try:
+    npymmap.append_to("tight.npy", make_room=True)  # a second copy of 1.2 MB does not fit in 2 MiB
+except OSError as error:
+    print("make_room", error.errno)
+print("same", open("tight.npy", "rb").read() == before, sorted(os.listdir(".")))
+"""
+
+
+def test_a_full_disk_while_making_room_leaves_the_file_as_it_was(small_disk: Path) -> None:
+    assert run_child(MAKE_ROOM, small_disk).splitlines() == ["make_room 28", "same True ['tight.npy']"]

@@ -60,3 +60,8 @@ def check_npz_writer(p: str) -> None:
     with npymmap.append_to(p) as grower:
         assert_type(grower.append([1.0]), int)
         assert_type(grower.shape, tuple[int, ...])
+        assert_type(grower.discarded, int)
+        assert_type(grower.max_rows, int)
+    with npymmap.append_to(p, npymmap.float32, (3,), make_room=True) as made:
+        assert_type(made.row_shape, tuple[int, ...])
+    npymmap.append_to(p, npymmap.int8, 3).close()

@@ -21,3 +21,6 @@ def bad_calls(p: str, mode: str) -> None:
     npymmap.create(p, npymmap.float64, [3, 4])  # expect: arg-type
     positional: Callable[[str, int], npymmap.Header] = npymmap.read_header  # expect: assignment
     npymmap.lookup(8)  # expect: arg-type
+    npymmap.append_to(p, "<f8", (3,))  # expect: arg-type
+    npymmap.append_to(p, npymmap.float64, [3])  # expect: arg-type
+    npymmap.append_to(p, npymmap.float64, (3,), True)  # expect: misc
