@@ -62,7 +62,8 @@ def lock_exclusively(fd: "int", name: "str", holder: "str") -> "None":
     """Hold an exclusive advisory lock (``flock``) on the file open at ``fd`` until it is closed,
     so that two of npymmap's writers never grow one file at once (in one process or several).
     Raises ``BlockingIOError`` naming the file when another descriptor holds it; does nothing
-    where there is no ``fcntl`` (Windows). O(1), never waits."""
+    where there is no ``fcntl`` (Windows) or the file system has no locks (``ENOLCK`` and the
+    like: then, as without the lock, two writers are the caller's to avoid). O(1), never waits."""
     try:
         import fcntl
     except ImportError:
@@ -71,6 +72,8 @@ def lock_exclusively(fd: "int", name: "str", holder: "str") -> "None":
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as error:
         raise BlockingIOError(error.errno, f"another {holder} is writing this file", name) from None
+    except OSError:
+        pass
 
 
 def write_at(fd: "int", data: "bytes", offset: "int") -> "None":

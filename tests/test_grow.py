@@ -277,3 +277,18 @@ def test_growing_a_file_numpy_appended_to_before(tmp_path: Path) -> None:
             grower.flush()
     loaded: Any = np.load(path)
     assert loaded.shape == (5001, 2)
+
+
+def test_a_file_system_without_locks_still_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    path = tmp_path / "nfs.npy"
+    np.save(path, np.zeros(1))
+    with npymmap.append_to(path) as grower:
+        grower.append([1.0])
+    assert np.load(path).tolist() == [0.0, 1.0]
