@@ -538,8 +538,9 @@ class WritableNpyArray(NpyArray[ItemT]):
                     with memoryview(value) as source_view:
                         if source_view.c_contiguous and element.same_format(source_view.format):
                             self._check_source_shape(tuple(source_view.shape or ()))
-                            start = self._start * element.itemsize
-                            region.data[start : start + self.nbytes] = source_view.cast("B")  # one memcpy
+                            if self.nbytes:  # (memoryview cannot cast a view with an axis of 0)
+                                start = self._start * element.itemsize
+                                region.data[start : start + self.nbytes] = source_view.cast("B")  # one memcpy
                             return
                 source_shape, encoded = items_of(value, element)
                 self._check_source_shape(source_shape)
