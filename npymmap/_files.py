@@ -23,9 +23,9 @@ def temporary_beside(name: "str") -> "tuple[str, int]":
 
 
 def reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") -> "None":
-    """Make the file ``end`` bytes long, with the blocks from ``start`` on reserved on disk unless
-    ``sparse``: a full disk is then an ``OSError`` (ENOSPC) here, not a SIGBUS at the first store
-    into a map of the file.
+    """Make the file at least ``end`` bytes long (a longer file keeps its size), with the blocks
+    from ``start`` to ``end`` reserved on disk unless ``sparse``: a full disk is then an ``OSError``
+    (ENOSPC) here, not a SIGBUS at the first store into a map of the file.
 
     ``os.posix_fallocate`` reserves without writing, in O(1), on file systems that allocate so
     (ext4, XFS, btrfs, tmpfs); glibc emulates it elsewhere by writing a byte per block. Where the
@@ -55,7 +55,8 @@ def reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") ->
             RuntimeWarning,
             stacklevel=3,
         )
-    os.ftruncate(fd, end)
+    if os.fstat(fd).st_size < end:
+        os.ftruncate(fd, end)
 
 
 def lock_exclusively(fd: "int", name: "str", holder: "str") -> "None":

@@ -87,19 +87,10 @@ class NumberElement(Element[T]):
     def same_format(self, format: "str") -> "bool":
         """True when buffer items of this struct ``format`` have exactly this element's bytes
         (kind, size and byte order; times are int64)."""
-        order, code = (format[0], format[1:]) if format[:1] in ("<", ">", "!", "=", "@") else ("@", format)
-        if _FORMAT_KINDS.get(code) != ("i" if self.kind in "Mm" else self.kind):
+        found = _format_number(format)
+        if found is None or found[:2] != ("i" if self.kind in "Mm" else self.kind, self.itemsize):
             return False
-        import struct
-
-        try:
-            itemsize = struct.calcsize(order + code[-1]) * (2 if code[0] == "Z" else 1)
-        except struct.error:
-            return False
-        if itemsize != self.itemsize:
-            return False
-        byteorder = NATIVE_ORDER if order in ("@", "=") else ">" if order == "!" else order
-        return itemsize == 1 or byteorder == self.byteorder
+        return self.itemsize == 1 or found[2] == self.byteorder
 
     def _struct_format(self, count: "int") -> "str":
         order = "<" if self.byteorder == "|" else self.byteorder
@@ -378,6 +369,35 @@ class TimeElement(NumberElement[T]):
     def buffer_format(self) -> "str | None":
         """``None``: a buffer of int64 counts (``'q'``) would read back as int64, not as times."""
         return None
+
+
+def _format_number(format: "str") -> "tuple[str, int, str] | None":
+    """NumPy's kind, the item size and the byte order of the numbers a buffer of struct
+    ``format`` holds (``'<i4'``, ``'d'``, NumPy's ``'Zd'`` for complex); ``None`` for a format
+    of no single number."""
+    order, code = (format[0], format[1:]) if format[:1] in ("<", ">", "!", "=", "@") else ("@", format)
+    kind = _FORMAT_KINDS.get(code)
+    if kind is None:
+        return None
+    import struct
+
+    try:
+        itemsize = struct.calcsize(order + code[-1]) * (2 if code[0] == "Z" else 1)
+    except struct.error:
+        return None
+    return kind, itemsize, NATIVE_ORDER if order in ("@", "=") else ">" if order == "!" else order
+
+
+def number_of_format(format: "str") -> "Element[Any] | None":
+    """The number element whose items a buffer of struct ``format`` holds, in its byte order
+    (``'d'``: float64; ``'>i'``: big-endian int32; ``'Zd'``: complex128); ``None`` when there is
+    none."""
+    found = _format_number(format)
+    name = None if found is None else _BY_CODE.get(f"{found[0]}{found[1]}")
+    if found is None or name is None:
+        return None
+    element: "Element[Any]" = _number(name).newbyteorder(found[2])
+    return element
 
 
 def _fit_float(code: "str", value: "float") -> "float":

@@ -224,17 +224,32 @@ def open_npz(path: "StrPath", *, mode: "str" = "r", max_header_size: "int" = 100
     return open_archive(_name(path), mode, max_header_size)
 
 
-def create_npz(path: "StrPath", *, overwrite: "bool" = False) -> "NpzWriter":
+def create_npz(path: "StrPath", *, mode: 'Literal["w", "a"]' = "w", overwrite: "bool" = False) -> "NpzWriter":
     """Write a ``.npz`` archive a member at a time: ``add(name, element, shape)`` gives a new
     zero-filled member mapped writable (as :func:`create` does for a file), with its data aligned
-    to 64 bytes in the archive; ``close()`` (or leaving a ``with`` block) writes the central
-    directory and links the archive into place, readable by ``numpy.load`` and mappable by
-    :func:`open_npz`. An exception in the ``with`` block, or ``abandon()``, leaves no archive.
-    An existing file is ``FileExistsError`` at close unless ``overwrite=True``.
+    to 64 bytes in the archive; ``add(name, values)`` one holding ``values`` (an array, a buffer,
+    nested lists), their element as ``numpy.asarray`` would choose it unless ``element=`` is
+    given. ``close()`` (or leaving a ``with`` block) writes the central directory; the archive
+    is readable by ``numpy.load`` and mappable by :func:`open_npz`.
+
+    ``mode="w"``: a new archive, linked into place at ``close()``; an exception in the ``with``
+    block, or ``abandon()``, leaves no archive, and an existing file is ``FileExistsError`` at
+    close unless ``overwrite=True``. ``mode="a"``: members are added to the existing archive
+    (NumPy's or npymmap's; compressed members stay as they are), which stays an archive of its
+    old members until ``close()`` commits the new ones; an exception, ``abandon()`` or a failed
+    close leaves it byte for byte as it was, and a crash leaves the old members readable (the
+    unfinished members' bytes stay in the file, unnamed). A missing file is made as in mode
+    ``"w"``. ``BlockingIOError`` while another writer is adding to the archive;
+    :class:`NpyFormatError` for a file that is not a zip archive npymmap can add to. ``ValueError``
+    for another mode, or ``overwrite=True`` with ``"a"``.
     """
+    if mode not in ("w", "a"):
+        raise ValueError(f"mode must be 'w' or 'a', got {mode!r}")
+    if overwrite and mode == "a":
+        raise ValueError("overwrite=True replaces the archive: it cannot be given with mode 'a'")
     from ._npz_writer import NpzWriter
 
-    return NpzWriter(_name(path), overwrite)
+    return NpzWriter(_name(path), overwrite, mode)
 
 
 def append_to(

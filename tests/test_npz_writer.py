@@ -108,7 +108,7 @@ def test_refusals_and_overwrite(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="shape"):
         writer.add("y", npymmap.float64, (-1,))
     with pytest.raises(TypeError):
-        writer.add("z", "float64", (2,))  # type: ignore[arg-type]
+        writer.add("z", "float64", (2,))  # type: ignore[call-overload]
     with pytest.raises(FileExistsError):
         writer.close()
     assert path.read_bytes() == before
