@@ -48,7 +48,9 @@ def local_header(filename: "bytes", size: "int", start: "int", align: "int") -> 
     padding = -(start + bare + 4) % align + 4  # a padding field is at least its 4-byte head
     extra = _ZIP64_EXTRA.pack(1, 16, size, size) + struct.pack("<HH", _PADDING_ID, padding - 4) + bytes(padding - 4)
     return (
-        FILE_HEADER.pack(FILE_HEADER_SIGNATURE, 45, 0, 0, 0, 0x21, 0, 0xFFFFFFFF, 0xFFFFFFFF, len(filename), len(extra))
+        FILE_HEADER.pack(
+            FILE_HEADER_SIGNATURE, 45, _name_flags(filename), 0, 0, 0x21, 0, 0xFFFFFFFF, 0xFFFFFFFF, len(filename), len(extra)
+        )
         + filename
         + extra
     )
@@ -60,12 +62,19 @@ def central_record(filename: "bytes", crc: "int", size: "int", header_offset: "i
     extra = struct.pack("<HHQQQ", 1, 24, size, size, header_offset)
     return (
         CENTRAL_DIR.pack(
-            CENTRAL_DIR_SIGNATURE, 45, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+            CENTRAL_DIR_SIGNATURE, 45, 45, _name_flags(filename), 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
             len(filename), len(extra), 0, 0, 0, 0, 0xFFFFFFFF,
         )  # fmt: skip
         + filename
         + extra
     )
+
+
+def _name_flags(filename: "bytes") -> "int":
+    """The general purpose flags of a member named ``filename`` (UTF-8): bit 11 says the name is
+    UTF-8 where it is not ASCII, else zip readers (:mod:`zipfile`, so ``numpy.load``) take it
+    for code page 437, as :mod:`zipfile` writes it."""
+    return 0 if filename.isascii() else 0x800
 
 
 def end_records(count: "int", directory_size: "int", directory_start: "int", comment: "bytes") -> "bytes":

@@ -173,6 +173,22 @@ def test_a_name_the_archive_has_is_refused_before_anything_is_written(tmp_path: 
         assert loaded.files == ["x", "y.npy", "notes", "z"]
 
 
+def test_names_beyond_ascii_are_read_by_numpy_as_given_and_clash_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "names.npz"
+    with npymmap.create_npz(path) as writer:
+        writer.add("café", [1])
+    savez(tmp_path / "numpy.npz", {"naïve": np.arange(2)})
+    for archive, taken in ((path, "café"), (tmp_path / "numpy.npz", "naïve")):
+        with npymmap.create_npz(archive, mode="a") as writer:
+            with pytest.raises(ValueError, match="already has a member"):
+                writer.add(taken, [2])
+            writer.add("größe", [3])
+        with np.load(archive) as loaded:
+            assert loaded.files == [taken, "größe"]
+        with npymmap.open_npz(archive) as mapped:
+            assert mapped["größe"].tolist() == [3]
+
+
 def test_files_that_cannot_be_added_to_are_refused_unchanged(tmp_path: Path) -> None:
     good = tmp_path / "good.npz"
     savez(good, OLD)
