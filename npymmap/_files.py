@@ -59,10 +59,11 @@ def reserve(fd: "int", start: "int", end: "int", sparse: "bool", name: "str") ->
         os.ftruncate(fd, end)
 
 
-def lock_exclusively(fd: "int", name: "str", holder: "str") -> "None":
+def lock_exclusively(fd: "int", name: "str", other: "str") -> "None":
     """Hold an exclusive advisory lock (``flock``) on the file open at ``fd`` until it is closed,
     so that two of npymmap's writers never grow one file at once (in one process or several).
-    Raises ``BlockingIOError`` naming the file when another descriptor holds it; does nothing
+    Raises ``BlockingIOError`` naming the file when another descriptor holds it (its message:
+    "another " and ``other``, e.g. "appender is writing this file"); does nothing
     where there is no ``fcntl`` (Windows) or the file system has no locks (``ENOLCK`` and the
     like: then, as without the lock, two writers are the caller's to avoid). O(1), never waits."""
     try:
@@ -72,7 +73,7 @@ def lock_exclusively(fd: "int", name: "str", holder: "str") -> "None":
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as error:
-        raise BlockingIOError(error.errno, f"another {holder} is writing this file", name) from None
+        raise BlockingIOError(error.errno, f"another {other}", name) from None
     except OSError:
         pass
 

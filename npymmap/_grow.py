@@ -43,7 +43,7 @@ class Appender:
         self.path = path
         self._fd = os.open(path, os.O_RDWR | extra_flags())
         try:
-            lock_exclusively(self._fd, path, "appender")
+            lock_exclusively(self._fd, path, _BUSY)
             self._read_header(element, row_shape)
             self.discarded = self._unfinished_bytes()
             if make_room and self.max_rows < _NUMPY_MAX_ROWS:
@@ -105,7 +105,7 @@ class Appender:
             fchmod = getattr(os, "fchmod", None)  # not on Windows
             if fchmod is not None:
                 fchmod(fd, os.fstat(self._fd).st_mode & 0o7777)
-            lock_exclusively(fd, self.path, "appender")
+            lock_exclusively(fd, self.path, _BUSY)
             nbytes = self._end - self.data_offset
             write_at(fd, header, 0)
             reserve(fd, len(header), len(header) + nbytes, False, self.path)
@@ -230,6 +230,7 @@ class Appender:
         self.close()
 
 
+_BUSY = "appender is writing this file"  # what another appender's lock is called
 _NUMPY_MAX_ROWS = 10**GROWTH_AXIS_MAX_DIGITS - 1  # the rows NumPy's headers have room for
 
 

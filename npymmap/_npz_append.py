@@ -24,7 +24,7 @@ members or more) could be cut at a page boundary by a kill that arrives during t
 import os
 
 from ._base import NpyFormatError
-from ._files import write_at
+from ._files import extra_flags, lock_exclusively, write_at
 from ._zip import (
     END,
     END_RECORDS_SIZE,
@@ -92,14 +92,12 @@ def open_existing(path: "str") -> "ExistingArchive | None":
     central directory does not lie directly before its end records (as :mod:`zipfile` assumes,
     e.g. bytes before the archive), ``OSError`` for the rest. O(central directory).
     """
-    from ._files import extra_flags
-
     try:
         fd = os.open(path, os.O_RDWR | extra_flags())
     except FileNotFoundError:
         return None
     try:
-        _lock(fd, path)
+        lock_exclusively(fd, path, "writer is adding members to this archive")
         return ExistingArchive(path, fd)
     except BaseException:
         os.close(fd)
@@ -117,19 +115,6 @@ def whole_write_at(position: "int", length: "int") -> "int":
     if length <= page and position // page != (position + length - 1) // page:
         return position + -position % page
     return position
-
-
-def _lock(fd: "int", path: "str") -> "None":
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks to take
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        import errno
-
-        raise BlockingIOError(errno.EWOULDBLOCK, "another writer is adding members to this archive", path) from None
 
 
 def _read_directory(fd: "int", size: "int", path: "str") -> "tuple[bytes, bytes]":
