@@ -442,7 +442,9 @@ class NpyArray(Handoff[ItemT]):
 
         Reading a mapped page past a file's end kills the process with SIGBUS: the one way a map
         can crash, when another program truncates the file. Call this before working through a
-        file you do not control. One ``fstat`` of the mapped file; :class:`ClosedError` if closed.
+        file you do not control. One ``fstat`` of the mapped file (for ``'r'`` and ``'c'`` on
+        CPython 3.13+, whose maps keep no descriptor, one ``stat`` of the path it was opened by,
+        while that names it); :class:`ClosedError` if closed.
         """
         self._region.check_file()
 

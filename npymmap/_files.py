@@ -1,8 +1,25 @@
-"""The files npymmap makes and grows: descriptors, temporary files beside their target,
-publishing by link or rename, positioned writes, and reserving disk space before a map needs it.
-Loaded with the functions that open files, never by ``import npymmap``."""
+"""The files npymmap maps, makes and grows: maps that keep no descriptor where Python allows,
+descriptors, temporary files beside their target, publishing by link or rename, positioned
+writes, and reserving disk space before a map needs it. Loaded with the functions that open
+files, never by ``import npymmap``."""
 
+import mmap
 import os
+import sys
+
+if sys.version_info >= (3, 13) and sys.platform != "win32":
+    MAPS_KEEP_DESCRIPTORS = False
+
+    def map_file(fd: "int", length: "int", access: "int", offset: "int" = 0) -> "mmap.mmap":
+        """``mmap.mmap(fd, length, access=access, offset=offset)`` keeping no descriptor of its
+        own (``trackfd=False``): the caller may close ``fd`` at once, and the map's ``size()`` and
+        ``resize()`` fail. A map otherwise holds a duplicate of ``fd`` until it is closed, and a
+        process runs out of descriptors (EMFILE) at its soft ``RLIMIT_NOFILE``."""
+        return mmap.mmap(fd, length, access=access, offset=offset, trackfd=False)  # novermin: this branch is 3.13+ only
+
+else:
+    MAPS_KEEP_DESCRIPTORS = True
+    map_file = mmap.mmap  # the call itself: nothing added to opening where maps keep descriptors
 
 
 def extra_flags() -> "int":

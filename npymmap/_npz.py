@@ -12,7 +12,7 @@ from _collections_abc import Mapping  # collections.abc's Mapping, loaded with o
 
 from ._array import NpyArray
 from ._base import TYPE_CHECKING, ClosedError, NpyError, NpyFormatError, TypeVar
-from ._files import extra_flags
+from ._files import extra_flags, map_file
 from ._images import array_in
 from ._region import Region, unmap
 from ._zip import (
@@ -255,7 +255,7 @@ def open_npz(path: "str", mode: "str", max_header_size: "int") -> "NpzFile[Any]"
     try:
         fd = os.open(path, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | extra_flags())
         try:
-            mapping = mmap.mmap(fd, 0, access=access) if os.fstat(fd).st_size else None
+            mapping = map_file(fd, 0, access=access) if os.fstat(fd).st_size else None
         finally:
             os.close(fd)
     except BaseException:

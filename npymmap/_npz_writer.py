@@ -18,7 +18,7 @@ import os
 from ._array import WritableNpyArray
 from ._base import TYPE_CHECKING, ClosedError, data_bytes, overload, shape_tuple
 from ._element import Element, check_element
-from ._files import publish, reserve, temporary_beside, write_at
+from ._files import map_file, publish, reserve, temporary_beside, write_at
 from ._header import format_header
 from ._npz_append import open_existing
 from ._region import Region
@@ -165,7 +165,7 @@ class NpzWriter:
         else:
             granularity = mmap.ALLOCATIONGRANULARITY
             base = offset - offset % granularity
-            mapping = mmap.mmap(self._fd, offset + nbytes - base, access=mmap.ACCESS_WRITE, offset=base)
+            mapping = map_file(self._fd, offset + nbytes - base, access=mmap.ACCESS_WRITE, offset=base)
             region = Region(memoryview(mapping)[offset - base :], element, f"{self.path}::{filename}", mapping)
         self._regions.append(region)
         return WritableNpyArray._root(region, shape, fortran_order, "w+")

@@ -9,7 +9,7 @@ from ._array import NpyArray, WritableNpyArray
 from ._base import TYPE_CHECKING, Header, NpyFormatError, data_bytes, overload, shape_tuple
 from ._element import check_element
 from ._registry import element_of
-from ._files import extra_flags, publish, reserve, temporary_beside, write_at
+from ._files import MAPS_KEEP_DESCRIPTORS, extra_flags, map_file, publish, reserve, temporary_beside, write_at
 from ._header import format_header, read_fields, read_header_from
 from ._region import Region
 
@@ -105,14 +105,16 @@ def open(
         file_element = element_of(descr, element, name)
         nbytes = data_bytes(shape, file_element.itemsize, name)
         end = data_offset + nbytes
-        mapping = None
+        mapping = opened = None
         if nbytes:
             # Mapped from 0 (mmap offsets must be page-aligned); the region starts at the data.
             # mmap refuses a file shorter than the map, so a whole file costs no fstat.
             try:
-                mapping = mmap.mmap(fd, end, access=access)
+                mapping = map_file(fd, end, access=access)
             except (ValueError, OverflowError):
                 raise _truncated(fd, shape, end, name) from None
+            if not MAPS_KEEP_DESCRIPTORS and mode != "r+":
+                opened = os.fstat(fd)  # check_file finds the file by its path, no descriptor left
         elif os.fstat(fd).st_size < end:
             raise _truncated(fd, shape, end, name)
     except BaseException as error:
@@ -120,7 +122,7 @@ def open(
         if isinstance(error, OSError) and error.filename is None:
             error.filename = name  # read() of a directory, say, names no file
         raise
-    region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None, mode != "r")
+    region = _region(mapping, data_offset, nbytes, file_element, name, fd if mode == "r+" else None, mode != "r", opened)
     if mode != "r+":
         os.close(fd)
     return cls._root(region, shape, fortran_order, mode)
@@ -309,15 +311,17 @@ def _region(
     name: "str",
     sync_fd: "int | None",
     writable: "bool",
+    opened: "os.stat_result | None" = None,
 ) -> "Region":
     """The region of ``nbytes`` bytes at ``offset`` in ``mapping``; an empty array has no map
     (its data is an empty buffer, writable when ``writable``, so that storing nothing works).
 
-    ``sync_fd``, when given, is the descriptor ``flush`` will ``fsync`` and ``close`` will close.
+    ``sync_fd``, when given, is the descriptor ``flush`` will ``fsync`` and ``close`` will close;
+    ``opened``, the mapped file's ``fstat`` where neither it nor the map keeps a descriptor.
     """
     if mapping is None:
         return Region(memoryview(bytearray() if writable else b""), element, name, None, sync_fd)
-    return Region(memoryview(mapping)[offset : offset + nbytes], element, name, mapping, sync_fd)
+    return Region(memoryview(mapping)[offset : offset + nbytes], element, name, mapping, sync_fd, opened)
 
 
 def create(
@@ -355,7 +359,7 @@ def create(
     try:
         write_at(fd, header, 0)
         reserve(fd, len(header), len(header) + nbytes, sparse, name)
-        mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
+        mapping = map_file(fd, 0, access=mmap.ACCESS_WRITE) if nbytes else None
         region = _region(mapping, len(header), nbytes, element, name, fd, True)
         publish(temporary, name, overwrite)
     except BaseException:

@@ -1,9 +1,9 @@
 """The memory under arrays and its lifetime.
 
 A :class:`Region` owns the bytes of one array's data: the ``mmap`` (or the buffer holding an
-``.npy`` image), the file descriptor kept for ``fsync`` in writable modes, and every memoryview
-made of the map. Closing it releases those memoryviews and detaches every array made from it, so
-a closed array raises :class:`ClosedError` instead of touching unmapped memory, and
+``.npy`` image), the file descriptor kept for ``fsync`` in ``r+`` and ``create``, and every
+memoryview made of the map. Closing it releases those memoryviews and detaches every array made
+from it, so a closed array raises :class:`ClosedError` instead of touching unmapped memory, and
 ``mmap.close()`` never meets a live export of ours. If the user still holds an export of their
 own (a ctypes array, say), the map stays alive until that object goes and is then unmapped.
 """
@@ -14,6 +14,7 @@ from ._base import PYPY, TYPE_CHECKING, ClosedError, Generic, NpyFormatError, Ty
 
 if TYPE_CHECKING:
     import mmap
+    import os
     from typing import Any, Callable
 
     from ._element import Element
@@ -74,7 +75,8 @@ class Region:
     root_view: "memoryview | None" = None  # the root array's items, held for the region's life
     _views: "list[Any] | tuple[()]" = ()  # weak references to the other memoryviews made of data
     _map: "mmap.mmap | None" = None
-    _fd: "int | None" = None  # kept for fsync in writable modes
+    _fd: "int | None" = None  # kept for fsync in r+ and create
+    _opened: "os.stat_result | None" = None  # the mapped file's, where nothing else leads to it
 
     def __init__(
         self,
@@ -83,12 +85,15 @@ class Region:
         path: "str | None",
         mapping: "mmap.mmap | None" = None,
         fd: "int | None" = None,
+        opened: "os.stat_result | None" = None,
     ) -> "None":
         self.data = data
         self.element = element
         self.path = path
         if mapping is not None:
             self._map = mapping
+        if opened is not None:
+            self._opened = opened
         if fd is not None:
             import os
 
@@ -136,22 +141,45 @@ class Region:
     def check_file(self) -> "None":
         """Raise :class:`NpyFormatError` when the mapped file is now shorter than the map.
 
-        One ``fstat`` of the mapped file itself (not of whatever now has its name).
+        One ``fstat`` of the mapped file itself (not of whatever now has its name): of the
+        descriptor kept for ``fsync``, or of the map's own. Where neither is kept (``'r'`` and
+        ``'c'`` maps on CPython 3.13+), one ``stat`` of the path the file was opened by, whose size
+        counts while the path names the file mapped (the device and inode ``opened`` holds); a
+        path naming another file or none (the file replaced, moved or deleted since, or a
+        relative path after a change of folder) leaves nothing to check, as does a map with
+        neither a descriptor nor ``opened`` (an ``NpzWriter`` member there).
         """
         self.check_open()
         mapping = self._map
         if mapping is not None:
             try:
-                size, needed = mapping.size(), len(mapping)
-            except (ValueError, OSError):  # closed meanwhile
+                size, needed = self._file_size(mapping), len(mapping)
+            except (ValueError, OSError):  # closed meanwhile, or the path not to be looked up
                 self.closed_instead()
                 raise
-            if size < needed:
+            if size is not None and size < needed:
                 raise NpyFormatError(
                     f"file shrank to {size} bytes while mapped; reading past its end would crash "
                     f"the process (SIGBUS); the map needs {needed} bytes",
                     self.path,
                 )
+
+    def _file_size(self, mapping: "mmap.mmap") -> "int | None":
+        """The size of the file ``mapping`` maps, or ``None`` when nothing leads to that file."""
+        import os
+
+        from ._files import MAPS_KEEP_DESCRIPTORS
+
+        if self._fd is not None:
+            return os.fstat(self._fd).st_size
+        opened, path = self._opened, self.path
+        if opened is None or path is None:
+            return mapping.size() if MAPS_KEEP_DESCRIPTORS else None
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return now.st_size if os.path.samestat(now, opened) else None
 
     def check_open(self) -> "None":
         """Raise :class:`ClosedError` when the region has been closed."""
