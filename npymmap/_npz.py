@@ -2,11 +2,16 @@
 
 The archive is mapped once; each stored member is an array over its own slice of that map, so
 opening a member costs its header, whatever its size. :mod:`zipfile` reads the central directory
-(ZIP64 included); the member's data starts after its local header, whose name and extra fields
-may differ in length from the central directory's, so that header is read from the map.
+(ZIP64 included) and compressed members from the map too, so an open archive holds no file
+descriptor but its map's (none on Python 3.13+); the member's data starts after its local
+header, whose name and extra fields may differ in length from the central directory's, so that
+header is read from the map.
 """
 
 import _thread
+import errno
+import os
+import stat
 import zipfile
 from _collections_abc import Mapping  # collections.abc's Mapping, loaded with os at start-up: no import cost
 
@@ -60,12 +65,19 @@ class NpzFile(Mapping[str, ArrayT]):
     """
 
     def __init__(
-        self, path: "str", archive: "zipfile.ZipFile", mapping: "mmap.mmap | None", mode: "str", max_header_size: "int"
+        self,
+        path: "str",
+        archive: "zipfile.ZipFile",
+        mapping: "mmap.mmap | None",
+        mode: "str",
+        max_header_size: "int",
+        listing: "mmap.mmap | None" = None,
     ) -> "None":
         self.path = path
         self.mode = mode
         self._archive = archive
         self._map = mapping
+        self._listing = listing  # the read-only map zipfile reads in mode 'c', when not mapping
         self._max_header_size = max_header_size
         infos = archive.infolist()
         self._files = {info.filename: info for info in infos}
@@ -215,6 +227,8 @@ class NpzFile(Mapping[str, ArrayT]):
                 unmap(self._map, exported)
                 self._map = None
             self._archive.close()
+            if self._listing is not None:
+                self._listing.close()
 
     def __enter__(self) -> "Self":
         return self
@@ -235,30 +249,79 @@ def _central_records(mapping: "mmap.mmap", archive: "zipfile.ZipFile") -> "dict[
     return offsets
 
 
+class _MapFile:
+    """An archive's bytes (its map, or ``b""`` for an empty file) as the read-only file
+    :mod:`zipfile` reads: a position, and a slice of the bytes per read. Seeking before the start
+    is an ``OSError`` and reading past the end gives what is there, as with a file."""
+
+    def __init__(self, data: "mmap.mmap | bytes", name: "str") -> "None":
+        self._data = data
+        self._position = 0
+        self.name = name  # what zipfile names the archive by (ZipFile.filename)
+
+    def seekable(self) -> "bool":
+        return True
+
+    def tell(self) -> "int":
+        return self._position
+
+    def seek(self, offset: "int", whence: "int" = 0) -> "int":
+        position = offset + (0, self._position, len(self._data))[whence]
+        if position < 0:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        self._position = position
+        return position
+
+    def read(self, count: "int | None" = -1) -> "bytes":
+        start = self._position
+        chunk = self._data[start:] if count is None or count < 0 else self._data[start : start + count]
+        self._position += len(chunk)
+        return chunk
+
+
 def open_npz(path: "str", mode: "str", max_header_size: "int") -> "NpzFile[Any]":
     """See :func:`npymmap.open_npz`."""
     import mmap
-    import os
 
     access = {"r": mmap.ACCESS_READ, "r+": mmap.ACCESS_WRITE, "c": mmap.ACCESS_COPY}.get(mode)
     if access is None:
         raise ValueError(f"mode must be 'r', 'r+' or 'c', got {mode!r}")
+    mapping, listing = _map_archive(path, access)
+    read_from = listing if listing is not None else mapping if mapping is not None else b""
     try:
-        archive = zipfile.ZipFile(path)
-    except OSError as error:
-        if error.filename is not None:
-            raise  # the file itself: missing, a directory, not readable
-        # zipfile before 3.11 seeks to a negative central-directory offset: EINVAL, no filename
-        raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
-    except Exception as error:  # zipfile raises many types on a damaged archive
-        raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
-    try:
-        fd = os.open(path, (os.O_RDWR if mode == "r+" else os.O_RDONLY) | extra_flags())
-        try:
-            mapping = map_file(fd, 0, access=access) if os.fstat(fd).st_size else None
-        finally:
-            os.close(fd)
-    except BaseException:
-        archive.close()
+        archive = zipfile.ZipFile(_MapFile(read_from, path))
+    except BaseException as error:
+        for each in (mapping, listing):
+            if each is not None:
+                each.close()
+        if isinstance(error, Exception):  # zipfile raises many types on a damaged archive
+            raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
         raise
-    return NpzFile(path, archive, mapping, mode, max_header_size)
+    return NpzFile(path, archive, mapping, mode, max_header_size, listing)
+
+
+def _map_archive(path: "str", access: "int") -> "tuple[mmap.mmap | None, mmap.mmap | None]":
+    """The file at ``path`` mapped with ``access`` (``None`` for an empty file) and, beside a
+    copy-on-write map, a read-only one for :mod:`zipfile`, so that it reads the file's bytes and
+    not this process's writes (else ``None``). ``OSError`` naming the file when it cannot be
+    opened or mapped, or is a directory."""
+    import mmap
+
+    fd = os.open(path, (os.O_RDWR if access == mmap.ACCESS_WRITE else os.O_RDONLY) | extra_flags())
+    mapping = None
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISDIR(found.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if not found.st_size:
+            return None, None
+        mapping = map_file(fd, 0, access=access)
+        return mapping, map_file(fd, 0, access=mmap.ACCESS_READ) if access == mmap.ACCESS_COPY else None
+    except BaseException as error:
+        if mapping is not None:
+            mapping.close()
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = path  # mmap's errors name no file
+        raise
+    finally:
+        os.close(fd)
