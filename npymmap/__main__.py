@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, TypeVar
 
     from ._cli_files import FileArgument, Source
+    from ._cli_slices import Index
 
     T = TypeVar("T")
 
-_FAULTS = (OSError, ValueError)  # a file's faults: NpyError is a ValueError
+_FAULTS = (OSError, ValueError, IndexError)  # a file's faults: NpyError is a ValueError; an index it lacks
 CLOSED_PIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for a tool killed writing to a closed pipe
 
 
@@ -189,10 +190,13 @@ def info(files: "list[str]", as_json: "bool") -> "int":
     return failed
 
 
-def head(files: "list[str]", count: "int") -> "int":
-    """Print the first ``count`` rows (along axis 0) of each array the FILEs name, with aligned
-    columns, reading only those rows; ``count`` < 0: all but the last ``-count``. A line
+def head(files: "list[str]", rows: "int | None", key: "tuple[Index, ...]") -> "int":
+    """Print what ``key`` (``--slice``; ``()`` for all) and then ``rows`` (``-n``: the first
+    ``rows`` rows, all but the last ``-rows`` if negative, ``None`` for all) pick of each array
+    the FILEs name, reading only that, as a table labelled with the array's indices. A line
     ``==> name <==`` goes before each array unless one FILE names one array. 1 if any failed."""
+    from ._cli_head import table_lines
+
     failed = 0
     titled = len(files) > 1
     printed = 0
@@ -202,7 +206,7 @@ def head(files: "list[str]", count: "int") -> "int":
             failed = 1
             continue
         for source in found.sources:
-            lines = _attempt(lambda: _head_lines(source, count))
+            lines = _attempt(lambda: table_lines(source, key, rows))
             if titled or found.is_archive:
                 print(("\n" if printed else "") + f"==> {source.name} <==")
             printed += 1
@@ -212,39 +216,6 @@ def head(files: "list[str]", count: "int") -> "int":
             else:
                 _print_lines(lines)
     return failed
-
-
-def _head_lines(source: "Source", count: "int") -> "list[str]":
-    """The lines ``head`` prints for one array: none for ``count`` 0; one saying so for an array
-    of no items; none for all but more rows than it has; else the rows' table."""
-    from ._cli_values import formatter
-
-    if count == 0:
-        return []
-    shape = source.header().shape
-    items = 1
-    for n in shape:
-        items *= n
-    if not items:
-        return [f"(empty array of shape {shape})"]
-    length = shape[0] if shape else 1
-    rows = min(count, length) if count > 0 else max(length + count, 0)
-    if not rows:
-        return []
-    array = source.first_rows(rows)
-    show = formatter(array.element)
-    if not shape:
-        return [show(array.tolist())]
-    names = list(array.element.field_names)
-    if names and len(shape) == 1:
-        fields = [formatter(element) for element in array.element.field_elements]
-        cells = [[field(value) for field, value in zip(fields, row)] for row in array.tolist()]
-    else:
-        cells = [list(map(show, row)) if len(shape) > 1 else [show(row)] for row in array.tolist()]
-        names = [str(column) for column in range(shape[1])] if len(shape) > 1 else ["value"]
-    table = [["#", *names]] + [[str(index), *row] for index, row in enumerate(cells)]
-    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-    return ["  ".join(cell.rjust(width) for cell, width in zip(line, widths)).rstrip() for line in table]
 
 
 def validate(files: "list[str]", deep: "bool") -> "int":
@@ -307,6 +278,18 @@ def main(argv: "list[str] | None" = None, prog: "str | None" = None) -> "int":
         return 130
 
 
+def _slice_argument(text: "str") -> "tuple[Index, ...]":
+    """``--slice``'s index, or argparse's usage error saying what is wrong with it."""
+    import argparse
+
+    from ._cli_slices import parse_slice
+
+    try:
+        return parse_slice(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _run(argv: "list[str] | None", prog: "str | None") -> "int":
     import argparse
 
@@ -329,15 +312,24 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
     info_parser.add_argument("--json", action="store_true", help="print a JSON list of objects, one per array")
     head_parser = commands.add_parser(
         "head",
-        help="print the first rows of each array",
-        description="Print the first rows (along axis 0) of each array with aligned columns, reading only those "
-        "rows (of a compressed member, only the start of its stream). Values print as NumPy's str() prints them. "
-        "An array of no items prints one line saying so; a line '==> name <==' goes before each array unless one "
-        "FILE names one array.",
+        help="print the first rows of each array, or any slice of it",
+        description="Print the first rows (along axis 0) of each array, or what --slice picks, as a table labelled "
+        "with the array's indices, reading only what it shows (of a compressed member, only the start of its "
+        "stream). Values print as NumPy's str() prints them. An array of no items prints one line saying so; a line "
+        "'==> name <==' goes before each array unless one FILE names one array. The table is refused past "
+        "1,000,000 values.",
     )
     head_parser.add_argument("files", nargs="+", metavar="FILE")
+    how_many = head_parser.add_mutually_exclusive_group()
+    how_many.add_argument(
+        "-n", type=int, default=None, metavar="N",
+        help="rows to print (default 10, or all that --slice picks); 0 prints none; -K all but the last K",
+    )
+    how_many.add_argument("--all", action="store_true", help="print every row")
     head_parser.add_argument(
-        "-n", type=int, default=10, metavar="N", help="rows to print (default 10); 0 prints none; -K all but the last K"
+        "--slice", type=_slice_argument, default=(), metavar="INDEX",
+        help="NumPy's index of what to show, e.g. '0:5, :, -1', '..., 2' or '::-10' (ints, start:stop:step, ...); "
+        "-n then takes the first rows of it",
     )
     validate_parser = commands.add_parser(
         "validate",
@@ -355,7 +347,10 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
     if arguments.command == "info":
         return info(arguments.files, arguments.json)
     if arguments.command == "head":
-        return head(arguments.files, arguments.n)
+        rows = arguments.n
+        if rows is None and not arguments.all and not arguments.slice:
+            rows = 10  # without --slice, the first 10 rows; with it, all it picks
+        return head(arguments.files, rows, arguments.slice)
     if arguments.command == "validate":
         return validate(arguments.files, arguments.deep)
     return 2  # pragma: no cover - argparse refuses unknown commands first
