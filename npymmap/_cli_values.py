@@ -18,6 +18,8 @@
 Nothing here evaluates anything it reads. Imported by the command line only.
 """
 
+from math import copysign, floor, frexp, ldexp, log10
+
 from ._base import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -83,8 +85,6 @@ def complex_text(value: "complex", code: "str") -> "str":
 
 def _negative(value: "float") -> "bool":
     """The sign bit: true for -0.0 too."""
-    from math import copysign
-
     return copysign(1.0, value) < 0
 
 
@@ -119,47 +119,54 @@ def _shortest(size: "float", code: "str") -> "tuple[int, int]":
     value of format ``code``): it lies between the midpoints from ``size`` to its neighbours in
     that format, a midpoint itself included when ``size``'s bits are even (round half to even);
     of two such (rounded down and up) the closer, the even on a tie. This is what NumPy's
-    Dragon4 prints in its "unique" mode, and what Python's ``repr`` gives for a float64."""
+    Dragon4 prints in its "unique" mode, and what Python's ``repr`` gives for a float64.
+
+    Some decimal of n digits reads back for every n from the fewest up, so the fewest is
+    searched for, starting where the decimals' spacing comes near the gap between neighbours:
+    two probes for nearly every value."""
     if code == "d":
         return _trimmed(*_digits(repr(size)))
-    from math import frexp, ldexp
-
     bits, smallest = _SIGNIFICANDS[code]
     fraction, power = frexp(size)
     gap = ldexp(1.0, max(power - bits, smallest))  # to the next float up (past the largest too)
     lopsided = fraction == 0.5 and power - bits > smallest  # a power of two: half that gap below
     # (float16 and float32 values, their midpoints and these sums are exact float64s)
-    low, high = size - (gap / 4 if lopsided else gap / 2), size + gap / 2
-    even = size / gap % 2 == 0  # a midpoint reads back as the float of even bits
-
-    def found(count: "int") -> "tuple[int, int] | None":
-        """The closest decimal of ``count`` digits that reads back, if one does."""
-        text = f"{size:.{count - 1}e}"  # the nearest: correctly rounded, half to even
-        value = float(text)
-        if low < value < high:  # inside: so is the decimal (rounding to float64 is monotonic)
-            return _trimmed(*_digits(text))
-        if value not in (low, high) and not lopsided:
-            return None  # outside, and the other decimal around size is farther out
-        nearest, exponent = _digits(text)
-        for digits in (nearest, nearest + 1 if value < size else nearest - 1):
-            if _reads_back(digits, exponent, low, high, even):
-                return _trimmed(digits, exponent)
-        return None
-
-    # Some decimal of n digits reads back for every n from the fewest up: search for the fewest.
-    fewest, most = 1, _MOST_DIGITS[code]
-    best = None
+    bounds = (size - (gap / 4 if lopsided else gap / 2), size + gap / 2, lopsided, size / gap % 2 == 0)
+    most = _MOST_DIGITS[code]
+    # The digits whose spacing is the gap's power of ten, less one: the fewest, or one fewer.
+    guess = min(max(1, floor(log10(size)) - floor(log10(gap))), most)
+    best = _found(size, guess, bounds)
+    fewest, most, probe = (guess + 1, most, guess + 1) if best is None else (1, guess, guess - 1)
     while fewest < most:
-        middle = (fewest + most) // 2
-        result = found(middle)
+        result = _found(size, probe, bounds)
         if result is None:
-            fewest = middle + 1
+            fewest = probe + 1
         else:
-            best, most = result, middle
+            best, most = result, probe
+        probe = (fewest + most) // 2
     if best is None:  # every probe failed: the most digits, which always read back
-        best = found(most)
+        best = _found(size, most, bounds)
     assert best is not None
     return best
+
+
+def _found(size: "float", count: "int", bounds: "tuple[float, float, bool, bool]") -> "tuple[int, int] | None":
+    """The decimal of ``count`` significant digits closest to ``size`` that reads back as it,
+    if one does: between ``low`` and ``high`` of ``bounds`` (``low, high, lopsided, even``:
+    the midpoints to its neighbours, whether the gap below is half the gap above, whether a
+    midpoint reads back as ``size``)."""
+    low, high, lopsided, even = bounds
+    text = f"{size:.{count - 1}e}"  # the nearest: correctly rounded, half to even
+    value = float(text)
+    if low < value < high:  # inside: so is the decimal (rounding to float64 is monotonic)
+        return _trimmed(*_digits(text))
+    if value not in (low, high) and not lopsided:
+        return None  # outside, and the other decimal around size is farther out
+    nearest, exponent = _digits(text)
+    for digits in (nearest, nearest + 1 if value < size else nearest - 1):
+        if _reads_back(digits, exponent, low, high, even):
+            return _trimmed(digits, exponent)
+    return None
 
 
 def _digits(text: "str") -> "tuple[int, int]":
