@@ -1,4 +1,4 @@
-"""Command line: ``python -m npymmap demo | info | head | validate`` (the ``npymmap`` script).
+"""Command line: ``python -m npymmap demo | info | head | validate | stat`` (the ``npymmap`` script).
 
 Every command that takes FILE arguments takes ``.npy`` files, ``.npz`` archives (every ``.npy``
 member) and ``archive.npz::member`` alike: :mod:`._cli_files` turns each argument into the
@@ -241,6 +241,30 @@ def validate(files: "list[str]", deep: "bool") -> "int":
     return failed
 
 
+def stat(files: "list[str]", format: "str", precision: "int | None", ignore_nan: "bool") -> "int":
+    """Print the count, min, max, mean, std, NaN and infinity counts of each array of numbers
+    the FILEs name (a row per array, or per field of numbers of records), read a chunk at a
+    time, once all are read; 1 if any file failed or held no numbers."""
+    from ._cli_stat import stat_lines, statistics
+
+    failed = 0
+    rows = []
+    for argument, found in _each_file(files):
+        if isinstance(found, Exception):
+            _error(argument, found)
+            failed = 1
+            continue
+        for source in found.sources:
+            figures = _attempt(lambda: statistics(source, ignore_nan))
+            if isinstance(figures, Exception):
+                _error(source.name, figures)
+                failed = 1
+            else:
+                rows += figures
+    _print_lines(stat_lines(rows, format, precision))
+    return failed
+
+
 def _print_lines(lines: "list[str]") -> "None":
     """Print each line, a write each when stdout is unbuffered (``python -u``,
     ``PYTHONUNBUFFERED``): there a write the closed pipe cuts short loses the rest silently, and
@@ -288,6 +312,33 @@ def _slice_argument(text: "str") -> "tuple[Index, ...]":
         return parse_slice(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_output_options(parser: "Any") -> "None":
+    """``--format text|json|csv`` and ``--precision N`` (significant digits of the floats
+    printed), for any command that prints a table through ``_cli_values.table_lines``."""
+    parser.add_argument(
+        "--format", choices=("text", "json", "csv"), default="text",
+        help="text: aligned columns (default); json: a list of objects, NaN and infinities as the strings "
+        "\"nan\", \"inf\", \"-inf\"; csv: a header line, then a line per row",
+    )  # fmt: skip
+    parser.add_argument(
+        "--precision", type=_positive, metavar="N", default=None,
+        help="print floats with N significant digits (default: the fewest that read back, as NumPy's str() prints them)",
+    )  # fmt: skip
+
+
+def _positive(text: "str") -> "int":
+    """An int of 1 or more, for argparse."""
+    import argparse
+
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return number
 
 
 def _run(argv: "list[str] | None", prog: "str | None") -> "int":
@@ -341,6 +392,22 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
     validate_parser.add_argument(
         "--deep", action="store_true", help="also check every bool is 0/1 and every string decodes (reads all the data)"
     )
+    stat_parser = commands.add_parser(
+        "stat",
+        help="count, min, max, mean, std, NaN and infinity counts of each array of numbers",
+        description="Print the count, min, max, mean, std (population), NaN and infinity counts of each array of "
+        "numbers (bool, int, float, complex; datetime64 and timedelta64: count, min, max, NaT in the nan column), "
+        "a row per array (per field of numbers, for records), as NumPy's min(), max(), mean() and std() give them "
+        "(an array holding NaN: nan; the mean is exact, then rounded). Reads each array a chunk at a time, in "
+        "constant memory (a compressed member through its stream). An array of no numbers (text, raw bytes) is "
+        "a fault: a line on stderr, exit status 1.",
+    )
+    stat_parser.add_argument("files", nargs="+", metavar="FILE")
+    _add_output_options(stat_parser)
+    stat_parser.add_argument(
+        "--ignore-nan", action="store_true",
+        help="min, max, mean and std of the items that are not NaN, as NumPy's nanmin, nanmax, nanmean, nanstd",
+    )  # fmt: skip
     arguments = parser.parse_args(argv)
     if arguments.command == "demo":
         return demo()
@@ -353,6 +420,8 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
         return head(arguments.files, rows, arguments.slice)
     if arguments.command == "validate":
         return validate(arguments.files, arguments.deep)
+    if arguments.command == "stat":
+        return stat(arguments.files, arguments.format, arguments.precision, arguments.ignore_nan)
     return 2  # pragma: no cover - argparse refuses unknown commands first
 
 

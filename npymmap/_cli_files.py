@@ -179,6 +179,40 @@ class Source:
             return array[:count] if array.shape else array
         return self._streamed(lambda read: self._owner.keep(_first_rows(read, count, self.name)))
 
+    def each_chunk(self, size: "int", consume: "Callable[[memoryview], None]") -> "None":
+        """Check the array as :meth:`check` does (not deep), then give ``consume`` its data in file
+        order, ``size`` bytes (whole items, at least one) at a time, the last chunk shorter. A
+        ``.npy`` file is read into one buffer of ``size`` bytes, a member through its
+        zip stream (whose CRC-32 zipfile checks at its end): never more than a chunk is held, and
+        no page of the file stays in the process's memory, as the pages of a map it reads would
+        (a file another program cuts short meanwhile is a fault, never a SIGBUS). A chunk is only
+        valid during the call."""
+        self.check(False)
+        header = self.header()
+        itemsize = lookup(header.descr).itemsize
+        step = max(1, size // max(1, itemsize)) * itemsize
+        total = data_bytes(header.shape, itemsize, self.name)
+        if self._info is None:
+            with builtins.open(self.path, "rb") as file:
+                file.seek(header.data_offset)
+                _feed(file.readinto, total, step, consume, self.name)
+            return
+
+        def work(read: "Callable[[int], bytes]") -> "None":
+            if len(read(header.data_offset)) < header.data_offset:
+                raise NpyFormatError("member is truncated: it ends inside its header", self.name)
+
+            def read_into(buffer: "memoryview") -> "int":
+                chunk = read(len(buffer))
+                buffer[: len(chunk)] = chunk
+                return len(chunk)
+
+            _feed(read_into, total, step, consume, self.name)
+            while read(_CHUNK):
+                pass
+
+        self._streamed(work)
+
     def _streamed(self, work: "Callable[[Callable[[int], bytes]], T]") -> "T":
         """``work(read)``, ``read(n)`` giving the member's next ``n`` uncompressed bytes; what
         zipfile and its decompressors raise on a damaged member becomes :class:`NpyFormatError`."""
@@ -194,6 +228,26 @@ class Source:
                 raise  # the disk's fault; bz2 says "invalid data stream" as an OSError of no errno
             # zipfile and its decompressors (zlib.error, EOFError, a bad CRC-32, ...)
             raise NpyFormatError(f"cannot read member: {error}", self.name) from None
+
+
+def _feed(
+    read_into: "Callable[[memoryview], int | None]", total: "int", step: "int", consume: "Callable[[memoryview], None]", name: "str"
+) -> "None":
+    """Give ``consume`` ``total`` bytes that ``read_into(buffer)`` reads, ``step`` at a time
+    (the last chunk shorter), through one buffer of ``step`` bytes."""
+    buffer = memoryview(bytearray(min(step, total)))
+    done = 0
+    while done < total:
+        want = min(step, total - done)
+        got = 0
+        while got < want:
+            count = read_into(buffer[got:want])
+            if not count:
+                raise NpyFormatError(f"data is truncated: it ends after {done + got} of its {total} bytes", name)
+            got += count
+        with buffer[:want] as chunk:
+            consume(chunk)
+        done += want
 
 
 def _first_rows(read: "Callable[[int], bytes]", count: "int", name: "str") -> "NpyArray[Any]":

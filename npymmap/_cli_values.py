@@ -197,6 +197,66 @@ def _reads_back(digits: "int", exponent: "int", low: "float", high: "float", inc
     return low <= exact <= high if inclusive else low < exact < high
 
 
+def number_text(value: "float | complex", code: "str", precision: "int | None" = None) -> "str":
+    """A float or complex of float format ``code``: as NumPy's ``str()`` prints it, or with
+    ``precision`` significant digits (``%g``: ``0.333``, ``1.23e+20``, ``(1+0.5j)``)."""
+    if precision is None:
+        return complex_text(value, code) if isinstance(value, complex) else float_text(value, code)
+    if not isinstance(value, complex):
+        return _digits_text(value, precision)
+    imag = _digits_text(value.imag, precision)
+    return f"({_digits_text(value.real, precision)}{'' if imag[0] == '-' else '+'}{imag}j)"
+
+
+def _digits_text(value: "float", precision: "int") -> "str":
+    return "nan" if value != value else f"{value:.{precision}g}"
+
+
+def json_number(value: "float | complex", code: "str", precision: "int | None" = None) -> "Any":
+    """A float as JSON takes it: the number :func:`number_text` prints (so that JSON shows the
+    same digits), or the string ``"nan"``, ``"inf"``, ``"-inf"``, since JSON has no such
+    numbers; a complex as the list of its two parts."""
+    if isinstance(value, complex):
+        return [json_number(value.real, code, precision), json_number(value.imag, code, precision)]
+    if value != value:
+        return "nan"
+    if value in (float("inf"), float("-inf")):
+        return "inf" if value > 0 else "-inf"
+    return float(number_text(value, code, precision))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: what a command prints as --format text, json or csv
+
+def table_lines(columns: "list[str]", rows: "list[list[tuple[str | None, Any]]]", format: "str", left: "int" = 1) -> "list[str]":
+    """The lines of a table whose cells are ``(text, value)`` pairs (``text`` ``None`` for no
+    value): ``'text'``, aligned columns (the first ``left`` to the left, the others to the
+    right, ``-`` for no value), no line for no row; ``'json'``, a list of objects of the values
+    (imports :mod:`json`); ``'csv'``, a header line and a line per row of the texts (empty for no
+    value; imports :mod:`csv`)."""
+    if format == "json":
+        import json
+
+        return json.dumps([dict(zip(columns, (value for _, value in row))) for row in rows], indent=2).splitlines()
+    head: "list[str | None]" = list(columns)
+    texts = [head] + [[text for text, _ in row] for row in rows]
+    if format == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([[text or "" for text in line] for line in texts])
+        return out.getvalue().split("\n")[:-1]  # (a quoted name may hold a line end)
+    if not rows:
+        return []
+    shown = [[text if text is not None else "-" for text in line] for line in texts]
+    widths = [max(len(line[column]) for line in shown) for column in range(len(columns))]
+    return [
+        "  ".join(cell.ljust(width) if at < left else cell.rjust(width) for at, (cell, width) in enumerate(zip(line, widths))).rstrip()
+        for line in shown
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Times
 

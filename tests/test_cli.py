@@ -164,7 +164,7 @@ def test_errors_are_one_line_on_stderr_with_status_1(tmp_path: Path) -> None:
             assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["demo", "info", "head", "validate"])
+@pytest.mark.parametrize("command", ["demo", "info", "head", "validate", "stat"])
 def test_every_command_has_help(command: str) -> None:
     """Usage names the program as it was run: ``python3 -m npymmap`` (the interpreter's name)."""
     result = run("-m", "npymmap", command, "--help")
