@@ -16,7 +16,7 @@ from . import NpyError, __version__, create, float64, open, read_header
 from ._base import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator, TypeVar
+    from typing import Any, Callable, Iterable, Iterator, TypeVar
 
     from ._cli_files import FileArgument, Source
     from ._cli_slices import Index
@@ -190,32 +190,69 @@ def info(files: "list[str]", as_json: "bool") -> "int":
     return failed
 
 
-def head(files: "list[str]", rows: "int | None", key: "tuple[Index, ...]") -> "int":
+def head(files: "list[str]", rows: "int | None", key: "tuple[Index, ...]", format: "str", precision: "int | None") -> "int":
     """Print what ``key`` (``--slice``; ``()`` for all) and then ``rows`` (``-n``: the first
     ``rows`` rows, all but the last ``-rows`` if negative, ``None`` for all) pick of each array
-    the FILEs name, reading only that, as a table labelled with the array's indices. A line
-    ``==> name <==`` goes before each array unless one FILE names one array. 1 if any failed."""
-    from ._cli_head import table_lines
+    the FILEs name, reading only that: as a table labelled with the array's indices, a line
+    ``==> name <==`` before each array unless one FILE names one array (``format`` ``'text'``);
+    as a JSON list of an object per array (``'json'``); as CSV of one array (``'csv'``). 1 if
+    any failed."""
+    from ._cli_head import csv_lines, json_lines, table_lines
 
+    lines = {"text": table_lines, "json": json_lines, "csv": csv_lines}[format]
     failed = 0
-    titled = len(files) > 1
+    titled = len(files) > 1 and format == "text"
     printed = 0
+    held = None  # JSON: the last line of the object before, printed with a comma if another follows
+    if format == "json":
+        print("[")
     for argument, found in _each_file(files):
         if isinstance(found, Exception):
             _error(argument, found)
             failed = 1
             continue
+        if format == "csv" and len(found.sources) > 1:
+            _error(argument, NpyError(f"CSV holds one array and this archive has {len(found.sources)}: name one, {argument}::name"))
+            failed = 1
+            continue
         for source in found.sources:
-            lines = _attempt(lambda: table_lines(source, key, rows))
-            if titled or found.is_archive:
+            if format == "text" and (titled or found.is_archive):
                 print(("\n" if printed else "") + f"==> {source.name} <==")
             printed += 1
-            if isinstance(lines, Exception):
-                _error(source.name, lines)
+            if held is not None:
+                print(held + ",")
+            fault, held = _print_all(lambda: lines(source, key, rows, precision), format == "json")
+            if fault is not None:
+                _error(source.name, fault)
                 failed = 1
-            else:
-                _print_lines(lines)
+    if held is not None:
+        print(held)
+    if format == "json":
+        print("]")
     return failed
+
+
+def _print_all(lines: "Callable[[], Iterable[str]]", hold_last: "bool") -> "tuple[Exception | None, str | None]":
+    """Print each line ``lines()`` gives as they come (but the last when ``hold_last``); the
+    file's fault that stops them, if one does (a fault of printing, such as a closed pipe, is
+    raised), and the line held back."""
+    held = None
+    each = _attempt(lambda: iter(lines()))
+    if isinstance(each, Exception):
+        return each, None
+    while True:
+        try:
+            line = next(each)
+        except StopIteration:
+            return None, held
+        except _FAULTS as error:
+            return error, held
+        if held is not None:
+            print(held)
+        if hold_last:
+            held = line
+        else:
+            print(line)
 
 
 def validate(files: "list[str]", deep: "bool") -> "int":
@@ -316,7 +353,7 @@ def _slice_argument(text: "str") -> "tuple[Index, ...]":
 
 def _add_output_options(parser: "Any") -> "None":
     """``--format text|json|csv`` and ``--precision N`` (significant digits of the floats
-    printed), for any command that prints a table through ``_cli_values.table_lines``."""
+    printed), for the commands that print values: stat and head."""
     parser.add_argument(
         "--format", choices=("text", "json", "csv"), default="text",
         help="text: aligned columns (default); json: a list of objects, NaN and infinities as the strings "
@@ -382,6 +419,7 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
         help="NumPy's index of what to show, e.g. '0:5, :, -1', '..., 2' or '::-10' (ints, start:stop:step, ...); "
         "-n then takes the first rows of it",
     )
+    _add_output_options(head_parser)
     validate_parser = commands.add_parser(
         "validate",
         help="check headers and sizes; one OK/FAIL line per array",
@@ -417,7 +455,7 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
         rows = arguments.n
         if rows is None and not arguments.all and not arguments.slice:
             rows = 10  # without --slice, the first 10 rows; with it, all it picks
-        return head(arguments.files, rows, arguments.slice)
+        return head(arguments.files, rows, arguments.slice, arguments.format, arguments.precision)
     if arguments.command == "validate":
         return validate(arguments.files, arguments.deep)
     if arguments.command == "stat":

@@ -35,10 +35,14 @@ _SIGNIFICANDS = {"e": (11, -24), "f": (24, -149)}
 _MOST_DIGITS = {"e": 5, "f": 9}  # that any value needs to read back
 
 
-def formatter(element: "Element[Any]") -> "Callable[[Any], str]":
+def formatter(element: "Element[Any]", precision: "int | None" = None, style: "str" = "text") -> "Callable[[Any], str]":
     """The function printing a value of ``element`` as ``tolist()`` gives it (an item's value,
-    or nested lists of them for a sub-array), as NumPy's ``str()`` prints the item's scalar."""
-    one = _item_formatter(element)
+    or nested lists of them for a sub-array). ``style``: ``'text'``, as NumPy's ``str()`` prints
+    the item's scalar; ``'csv'``, the same but text and bytes bare (bytes as Latin-1, one
+    character a byte); ``'json'``, JSON text (see :func:`json_number`; records as objects, text
+    as strings, times as their text, bytes as Latin-1 strings; imports :mod:`json`).
+    ``precision``: floats with that many significant digits (:func:`number_text`)."""
+    one = _item_formatter(element, precision, style)
 
     def show(value: "Any") -> "str":
         if isinstance(value, list):
@@ -48,19 +52,37 @@ def formatter(element: "Element[Any]") -> "Callable[[Any], str]":
     return show
 
 
-def _item_formatter(element: "Element[Any]") -> "Callable[[Any], str]":
-    """The function printing one item's value of ``element``."""
+def _item_formatter(element: "Element[Any]", precision: "int | None", style: "str") -> "Callable[[Any], str]":
+    """The function printing one item's value of ``element`` (see :func:`formatter`)."""
+    quoted: "Callable[[str], str]" = repr
+    if style == "json":
+        import json
+
+        quoted = json.dumps
     if element.field_elements:
-        fields = [formatter(field) for field in element.field_elements]
+        fields = [formatter(field, precision, style) for field in element.field_elements]
+        if style == "json":
+            keys = [quoted(name) + ": " for name in element.field_names]
+            return lambda value: "{" + ", ".join(key + show(part) for key, show, part in zip(keys, fields, value)) + "}"
         return lambda value: "(" + ", ".join(show(part) for show, part in zip(fields, value)) + ")"
     code = element.float_format
     if code:
-        return lambda value: complex_text(value, code) if isinstance(value, complex) else float_text(value, code)
+        if style == "json":
+            return lambda value: quoted(json_number(value, code, precision))
+        return lambda value: number_text(value, code, precision)
     unit = element.unit
-    if element.time_kind == "datetime":
-        return lambda count: datetime_text(count, unit)
-    if element.time_kind == "timedelta":
-        return lambda count: timedelta_text(count, unit)
+    time_text = {"datetime": datetime_text, "timedelta": timedelta_text}.get(element.time_kind)
+    if time_text is not None:
+        if style == "json":
+            return lambda count: '"' + time_text(count, unit) + '"'
+        return lambda count: time_text(count, unit)
+    if style == "csv":
+        return lambda value: value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if style == "json":
+        return lambda value: (
+            ("true" if value else "false") if isinstance(value, bool) else str(value) if isinstance(value, int)
+            else quoted(value.decode("latin-1") if isinstance(value, bytes) else value)
+        )  # fmt: skip
     return lambda value: str(value) if isinstance(value, int) else repr(value)  # (bools are ints)
 
 
