@@ -397,7 +397,10 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
         "and the exit status is 1.",
     )
     info_parser.add_argument("files", nargs="+", metavar="FILE")
-    info_parser.add_argument("--json", action="store_true", help="print a JSON list of objects, one per array")
+    info_parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default), or json: a list of objects, one per array"
+    )
+    info_parser.add_argument("--json", action="store_true", help="the same as --format json")
     head_parser = commands.add_parser(
         "head",
         help="print the first rows of each array, or any slice of it",
@@ -450,7 +453,7 @@ def _run(argv: "list[str] | None", prog: "str | None") -> "int":
     if arguments.command == "demo":
         return demo()
     if arguments.command == "info":
-        return info(arguments.files, arguments.json)
+        return info(arguments.files, arguments.json or arguments.format == "json")
     if arguments.command == "head":
         rows = arguments.n
         if rows is None and not arguments.all and not arguments.slice:
