@@ -260,3 +260,14 @@ def test_csv_and_json_stream_in_constant_memory(tmp_path: Path) -> None:
 class _Discard(io.StringIO):
     def write(self, text: str) -> int:
         return len(text)
+
+
+def test_info_takes_format_json_as_it_takes_json(tmp_path: Path) -> None:
+    np.save(tmp_path / "a.npy", np.zeros((2, 3), ">i2"))
+    outputs = []
+    for option in (["--json"], ["--format", "json"]):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["info", *option, str(tmp_path / "a.npy")]) == 0
+        outputs.append(json.loads(out.getvalue()))
+    assert outputs[0] == outputs[1] and outputs[0][0]["shape"] == [2, 3] and outputs[0][0]["descr"] == ">i2"
