@@ -58,19 +58,22 @@ def table_lines(source: "Source", key: "tuple[Index, ...]", rows: "int | None", 
     show = formatter(element, precision)
     if not selection.shape:
         return [show(part)]
+    values = part.tolist()
     names = list(element.field_names)
     if names and len(selection.shape) == 1:
         fields = [formatter(field, precision) for field in element.field_elements]
-        cells = [[field(value) for field, value in zip(fields, row)] for row in part.tolist()]
+        columns = [list(map(field, column)) for field, column in zip(fields, zip(*values))]
     elif len(selection.shape) > 1:
-        cells = [list(map(show, row)) for row in part.tolist()]
+        columns = [list(map(show, column)) for column in zip(*values)]
         names = [str(column) for column in selection.labels[1]]
     else:
-        cells = [[show(value)] for value in part.tolist()]
+        columns = [list(map(show, values))]
         names = ["value"]
-    table = [["#", *names]] + [[str(index), *row] for index, row in zip(selection.labels[0], cells)]
-    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-    return ["  ".join(cell.rjust(width) for cell, width in zip(line, widths)).rstrip() for line in table]
+    columns.insert(0, list(map(str, selection.labels[0])))
+    heads = ["#", *names]
+    widths = [max(len(head), *map(len, column)) for head, column in zip(heads, columns)]
+    line = "  ".join(f"{{:>{width}}}" for width in widths)  # (a column at a time, each line in one call)
+    return [line.format(*heads).rstrip()] + [line.format(*row).rstrip() for row in zip(*columns)]
 
 
 def json_lines(source: "Source", key: "tuple[Index, ...]", rows: "int | None", precision: "int | None") -> "Iterator[str]":
