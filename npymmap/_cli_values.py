@@ -114,8 +114,11 @@ def _real_text(value: "float", code: "str", keep_zero: "bool", signed: "bool") -
     """One float as NumPy's Dragon4 prints it for ``str()``: positional when 0 or when 1e-4 <=
     |value| < the format's limit (``keep_zero``: ``1.0``, else ``1``), else scientific with a
     two-digit exponent at least; ``signed``: a ``+`` before a value that has no ``-``."""
-    if code == "d" and keep_zero and not signed:
-        return repr(value)  # Python's repr: the same shortest digits and the same switch to scientific
+    if code == "d":  # Python's repr: the same shortest digits and the same switch to scientific
+        text = repr(value)
+        if not keep_zero and text.endswith(".0"):
+            text = text[:-2]
+        return "+" + text if signed and text[0] != "-" else text
     if value != value:
         return "+nan" if signed else "nan"
     negative = _negative(value)
