@@ -33,6 +33,7 @@ _POSITIONAL_BELOW = {"e": 1e3, "f": 1e6, "d": 1e16}
 # float16, float32: bits of significand (the implicit one too), exponent of the smallest subnormal
 _SIGNIFICANDS = {"e": (11, -24), "f": (24, -149)}
 _MOST_DIGITS = {"e": 5, "f": 9}  # that any value needs to read back
+_INFINITY = float("inf")
 
 
 def formatter(element: "Element[Any]", precision: "int | None" = None, style: "str" = "text") -> "Callable[[Any], str]":
@@ -113,44 +114,38 @@ def _negative(value: "float") -> "bool":
 def _real_text(value: "float", code: "str", keep_zero: "bool", signed: "bool") -> "str":
     """One float as NumPy's Dragon4 prints it for ``str()``: positional when 0 or when 1e-4 <=
     |value| < the format's limit (``keep_zero``: ``1.0``, else ``1``), else scientific with a
-    two-digit exponent at least; ``signed``: a ``+`` before a value that has no ``-``."""
-    if code == "d":  # Python's repr: the same shortest digits and the same switch to scientific
-        text = repr(value)
+    two-digit exponent at least; ``signed``: a ``+`` before a value that has no ``-``.
+
+    A float64 prints as Python's ``repr`` prints it: the same digits, positional from 1e-4 up
+    to 1e16, scientific outside. A float16 or float32 positional is the ``repr`` of the float64
+    holding its shortest digits (``repr`` prints those digits; the bounds are decided here on
+    the value itself, as NumPy decides them, not on its digits: float32 1e-4 is below 1e-4)."""
+    size = abs(value)
+    if code != "d" and (_POSITIONAL_BELOW[code] <= size < _INFINITY or 0 < size < 1e-4):
+        digits, exponent = _trimmed(*_digits(_shortest(size, code)))
+        text = str(digits)
+        power = exponent + len(text) - 1
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        text = f"{'-' if value < 0 else ''}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
+    else:
+        finite = 0 < size < _INFINITY
+        text = repr(copysign(float(_shortest(size, code)), value) if code != "d" and finite else value)
         if not keep_zero and text.endswith(".0"):
             text = text[:-2]
-        return "+" + text if signed and text[0] != "-" else text
-    if value != value:
-        return "+nan" if signed else "nan"
-    negative = _negative(value)
-    sign = "-" if negative else "+" if signed else ""
-    size = abs(value)
-    if size == float("inf"):
-        return sign + "inf"
-    digits, exponent = _shortest(size, code) if size else (0, 0)
-    text = str(digits)
-    if size == 0 or 1e-4 <= size < _POSITIONAL_BELOW[code]:
-        if exponent >= 0:
-            return sign + text + "0" * exponent + (".0" if keep_zero else "")
-        text = text.rjust(1 - exponent, "0")
-        return f"{sign}{text[:exponent]}.{text[exponent:]}"
-    power = exponent + len(text) - 1
-    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-    return f"{sign}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
+    return "+" + text if signed and text[0] != "-" else text
 
 
-def _shortest(size: "float", code: "str") -> "tuple[int, int]":
-    """``(digits, exponent)``, no trailing zeros in ``digits``: the fewest significant decimal
-    digits whose value ``digits * 10**exponent`` reads back as ``size`` (positive, finite, a
-    value of format ``code``): it lies between the midpoints from ``size`` to its neighbours in
-    that format, a midpoint itself included when ``size``'s bits are even (round half to even);
-    of two such (rounded down and up) the closer, the even on a tie. This is what NumPy's
-    Dragon4 prints in its "unique" mode, and what Python's ``repr`` gives for a float64.
+def _shortest(size: "float", code: "str") -> "str":
+    """The decimal text (``'3.3333334e-01'``, ``'1e-5'``) of the fewest significant digits that
+    read back as ``size`` (positive, finite, a float16 or float32 value of format ``code``): it
+    lies between the midpoints from ``size`` to its neighbours in that format, a midpoint itself
+    included when ``size``'s bits are even (round half to even); of two such (rounded down and
+    up) the closer, the even on a tie. This is what NumPy's Dragon4 prints in its "unique" mode,
+    and what Python's ``repr`` gives for a float64.
 
     Some decimal of n digits reads back for every n from the fewest up, so the fewest is
     searched for, starting where the decimals' spacing comes near the gap between neighbours:
     two probes for nearly every value."""
-    if code == "d":
-        return _trimmed(*_digits(repr(size)))
     bits, smallest = _SIGNIFICANDS[code]
     fraction, power = frexp(size)
     gap = ldexp(1.0, max(power - bits, smallest))  # to the next float up (past the largest too)
@@ -175,22 +170,22 @@ def _shortest(size: "float", code: "str") -> "tuple[int, int]":
     return best
 
 
-def _found(size: "float", count: "int", bounds: "tuple[float, float, bool, bool]") -> "tuple[int, int] | None":
+def _found(size: "float", count: "int", bounds: "tuple[float, float, bool, bool]") -> "str | None":
     """The decimal of ``count`` significant digits closest to ``size`` that reads back as it,
-    if one does: between ``low`` and ``high`` of ``bounds`` (``low, high, lopsided, even``:
-    the midpoints to its neighbours, whether the gap below is half the gap above, whether a
-    midpoint reads back as ``size``)."""
+    if one does, as text: between ``low`` and ``high`` of ``bounds`` (``low, high, lopsided,
+    even``: the midpoints to its neighbours, whether the gap below is half the gap above,
+    whether a midpoint reads back as ``size``)."""
     low, high, lopsided, even = bounds
     text = f"{size:.{count - 1}e}"  # the nearest: correctly rounded, half to even
     value = float(text)
     if low < value < high:  # inside: so is the decimal (rounding to float64 is monotonic)
-        return _trimmed(*_digits(text))
+        return text
     if value not in (low, high) and not lopsided:
         return None  # outside, and the other decimal around size is farther out
     nearest, exponent = _digits(text)
     for digits in (nearest, nearest + 1 if value < size else nearest - 1):
         if _reads_back(digits, exponent, low, high, even):
-            return _trimmed(digits, exponent)
+            return f"{digits}e{exponent}"
     return None
 
 
