@@ -18,6 +18,7 @@
 Nothing here evaluates anything it reads. Imported by the command line only.
 """
 
+from datetime import date
 from math import copysign, floor, frexp, ldexp, log10
 
 from ._base import TYPE_CHECKING
@@ -290,6 +291,9 @@ _DAY_PARTS = {
     "h": (24, -2), "m": (24 * 60, -1), "s": (86400, 0), "ms": (86400 * 10**3, 3), "us": (86400 * 10**6, 6),
     "ns": (86400 * 10**9, 9), "ps": (86400 * 10**12, 12), "fs": (86400 * 10**15, 15), "as": (86400 * 10**18, 18),
 }  # fmt: skip
+# datetime.date's days: date(1970, 1, 1).toordinal(), and the days from 1970 to 0001-01-01 and 9999-12-31
+_ORDINAL_OF_1970 = 719163
+_FIRST_ORDINAL_DAY, _LAST_ORDINAL_DAY = 1 - _ORDINAL_OF_1970, 3652059 - _ORDINAL_OF_1970
 _MONTH_DAYS = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
 
 
@@ -341,7 +345,10 @@ def datetime_text(count: "int", unit: "str") -> "str":
 def _date(days: "int") -> "str":
     """``YYYY-MM-DD`` of ``days`` since 1970-01-01, by NumPy's steps (``days_to_yearsdays``: 400,
     100, 4 and 1-year cycles from 2000-01-01), exact for any count (NumPy 2.5's answer; 2.4
-    wrapped the shift to 2000 in int64 near the smallest counts)."""
+    wrapped the shift to 2000 in int64 near the smallest counts). Years 1 to 9999 by the
+    standard library's calendar, the same proleptic Gregorian one, in C."""
+    if _FIRST_ORDINAL_DAY <= days <= _LAST_ORDINAL_DAY:
+        return date.fromordinal(days + _ORDINAL_OF_1970).isoformat()
     days = days - (365 * 30 + 7)
     cycles, days = divmod(days, 400 * 365 + 100 - 4 + 1)
     year = 2000 + 400 * cycles

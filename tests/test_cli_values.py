@@ -177,6 +177,13 @@ def test_extreme_times_print_the_exact_value() -> None:
     assert values.timedelta_text(2**62, "100as") == "461168601842738790400 attoseconds"  # every NumPy: 0
 
 
+def test_days_on_both_sides_of_the_standard_librarys_calendar_print_as_numpy_does() -> None:
+    """Years 1 to 9999 are printed by datetime.date, the others by NumPy's own steps."""
+    for days in (-719164, -719163, -719162, -719161, 0, 2932895, 2932896, 2932897, 2932898):
+        assert values.datetime_text(days, "D") == str(np.datetime64(days, "D"))
+        assert values.datetime_text(days * 86400 + 3661, "s") == str(np.datetime64(days * 86400 + 3661, "s"))
+
+
 @settings(max_examples=1500, deadline=None)
 @given(st.sampled_from(UNITS), st.one_of(INT64, st.integers(-(10**13), 10**13)))
 @example("W", -(2**62))
