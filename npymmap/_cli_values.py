@@ -299,9 +299,15 @@ _MONTH_DAYS = ((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), (31, 29, 31, 30
 
 def _split_unit(unit: "str") -> "tuple[int, str]":
     """``'10s'`` -> ``(10, 's')``; ``'D'`` -> ``(1, 'D')``; the generic ``''`` -> ``(1, '')``."""
-    base = unit.lstrip("0123456789")
-    number = unit[: len(unit) - len(base)]
-    return int(number) if number else 1, base
+    split = _SPLIT_UNITS.get(unit)
+    if split is None:
+        base = unit.lstrip("0123456789")
+        number = unit[: len(unit) - len(base)]
+        split = _SPLIT_UNITS[unit] = (int(number) if number else 1, base)
+    return split
+
+
+_SPLIT_UNITS: "dict[str, tuple[int, str]]" = {}  # each unit split once
 
 
 def timedelta_text(count: "int", unit: "str") -> "str":
