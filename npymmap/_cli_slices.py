@@ -8,6 +8,7 @@ only read from the start (a compressed member) has to read.
 """
 
 import re
+from math import prod
 
 from ._base import TYPE_CHECKING
 
@@ -94,10 +95,7 @@ class Selection:
     @property
     def size(self) -> "int":
         """How many items are shown."""
-        count = 1
-        for length in self.shape:
-            count *= length
-        return count
+        return prod(self.shape)
 
 
 def _pick(part: "int | slice", size: "int", axis: "int") -> "int | range":
