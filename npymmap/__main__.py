@@ -2,12 +2,14 @@
 
 Every command that takes FILE arguments takes ``.npy`` files, ``.npz`` archives (every ``.npy``
 member) and ``archive.npz::member`` alike: :mod:`._cli_files` turns each argument into the
-arrays it names, and :mod:`._cli_values` prints values as NumPy's ``str()`` does.
+arrays it names, and :mod:`._cli_values` prints values as NumPy's ``str()`` does (or as JSON or
+CSV). ``head``'s selection and table are in :mod:`._cli_slices` and :mod:`._cli_head`,
+``stat``'s figures in :mod:`._cli_stat`.
 
 A fault is one line on stderr naming the file (or member) and the fault, with exit status 1
 (2 for usage), never a traceback; the other files are still done. A closed stdout (``| head``)
 stops the command quietly with status 141, as a tool killed by SIGPIPE ends in a shell. Nothing
-read from a file is ever evaluated. argparse (and json for ``info --json``) are imported only here.
+read from a file is ever evaluated. argparse (and json and csv for those formats) are imported only here.
 """
 
 import sys
