@@ -413,6 +413,8 @@ print(sorted(m for m in sys.modules if m.startswith("npymmap.")), "json" in sys.
         "'npymmap._registry', 'npymmap._text', 'npymmap._zip'] False False\n"
     )
     assert all("_cli_stat" not in loaded[command] for command in ("info", "head", "validate"))
+    assert all("_cli_head" not in loaded[command] and "_cli_slices" not in loaded[command] for command in ("info", "stat", "validate"))
+    assert "'npymmap._cli_head'" in loaded["head"] and loaded["head"].endswith("False False\n")  # text: no json, no csv
 
 
 @pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
