@@ -16,7 +16,7 @@ from ._base import TYPE_CHECKING, ClosedError, NpyFormatError, data_bytes, flatt
 from ._registry import element_of
 from ._layout import c_strides
 from ._files import copy_range, extra_flags, lock_exclusively, reserve, temporary_beside, write_at
-from ._header import GROWTH_AXIS_MAX_DIGITS, format_header, read_fields
+from ._header import GROWTH_AXIS_MAX_DIGITS, fit_header, format_header, header_size, header_text, read_fields
 
 if TYPE_CHECKING:
     from typing import Any
@@ -78,14 +78,13 @@ class Appender:
         self.version = version
         self.data_offset = data_offset
         self._end = data_offset + data_bytes(self._shape, self.element.itemsize, self.path)
-        spare = data_offset - len(_header_line(self._header_text(self._shape), self.version, 0))
+        spare = data_offset - header_size(self._header_text(self._shape), version)
         digits = len(str(self._written)) + spare
         self.max_rows: "int" = 10**digits - 1 if digits > 0 else -1
 
-    def _header_text(self, shape: "tuple[int, ...]") -> "bytes":
-        """NumPy's header dictionary for ``shape`` in this file's version, without padding."""
-        text = format_header(self.element.descr, self.fortran_order, shape, self.version)[0]
-        return text[_prefix_length(self.version) :].rstrip(b" \n")
+    def _header_text(self, shape: "tuple[int, ...]") -> "str":
+        """NumPy's header dictionary for ``shape``, without padding."""
+        return header_text(self.element.descr, self.fortran_order, shape)
 
     def _unfinished_bytes(self) -> "int":
         """How many bytes lie after the committed data: rows of an append whose header was never
@@ -208,7 +207,7 @@ class Appender:
         shape = self.shape
         if shape == self._shape:
             return
-        write_at(self._fd, _header_line(self._header_text(shape), self.version, self.data_offset), 0)
+        write_at(self._fd, fit_header(self._header_text(shape), self.version, self.data_offset), 0)
         os.fsync(self._fd)
         self._shape = shape
 
@@ -232,20 +231,6 @@ class Appender:
 
 _BUSY = "appender is writing this file"  # what another appender's lock is called
 _NUMPY_MAX_ROWS = 10**GROWTH_AXIS_MAX_DIGITS - 1  # the rows NumPy's headers have room for
-
-
-def _prefix_length(version: "tuple[int, int]") -> "int":
-    """The bytes before the header's dictionary: magic, version and a 2- or 4-byte length."""
-    return 10 if version == (1, 0) else 12
-
-
-def _header_line(text: "bytes", version: "tuple[int, int]", end: "int") -> "bytes":
-    """The whole header around the dictionary ``text``, padded with spaces and a newline to end
-    at byte ``end`` (so the data does not move), or as short as it can be if ``end`` is less."""
-    prefix_length = _prefix_length(version)
-    length = max(end - prefix_length, len(text) + 1)
-    padding = b" " * (length - len(text) - 1)
-    return b"\x93NUMPY" + bytes(version) + length.to_bytes(prefix_length - 8, "little") + text + padding + b"\n"
 
 
 def _fortran_positions(shape: "tuple[int, ...]") -> "list[int]":

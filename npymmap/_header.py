@@ -460,38 +460,59 @@ def format_header(
     bytes. ``version=None`` picks the oldest of 1.0, 2.0, 3.0 that can hold the header.
     Raises ``ValueError`` when the asked version cannot hold it.
     """
-    text = f"{{'descr': {descr!r}, 'fortran_order': {fortran_order!r}, 'shape': {tuple(shape)!r}, }}"
+    text = header_text(descr, fortran_order, shape)
     if shape:
         growth = shape[-1] if fortran_order else shape[0]
         text += " " * (GROWTH_AXIS_MAX_DIGITS - len(repr(growth)))
     if version is not None:
-        return _wrap(text, version), version
+        return fit_header(text, version), version
     for candidate in SUPPORTED_VERSIONS:
         try:
-            return _wrap(text, candidate), candidate
+            return fit_header(text, candidate), candidate
         except ValueError:
             continue
     raise ValueError("header too large for any .npy version")  # pragma: no cover - 4 GiB header
 
 
-def _wrap(text: "str", version: "tuple[int, int]") -> "bytes":
-    if version not in SUPPORTED_VERSIONS:
-        raise ValueError(f"version must be one of {SUPPORTED_VERSIONS}, got {version!r}")
-    width = 2 if version == (1, 0) else 4
-    try:
-        encoded = text.encode("utf-8" if version == (3, 0) else "latin-1")
-    except UnicodeEncodeError:
-        raise ValueError(f"header cannot be encoded for version {version}") from None
-    unpadded = len(MAGIC) + 2 + width + len(encoded) + 1  # NumPy pads a full 64 when aligned
-    padding = ARRAY_ALIGN - unpadded % ARRAY_ALIGN
+def header_text(descr: "Descr", fortran_order: "bool", shape: "tuple[int, ...]") -> "str":
+    """NumPy's header dictionary for this array, without the spaces after it."""
+    return f"{{'descr': {descr!r}, 'fortran_order': {fortran_order!r}, 'shape': {tuple(shape)!r}, }}"
+
+
+def header_size(text: "str", version: "tuple[int, int]") -> "int":
+    """The fewest bytes a header of ``version`` holding the dictionary ``text`` takes: magic,
+    version, length, ``text`` and its newline. ``ValueError`` as :func:`fit_header`."""
+    return len(MAGIC) + 2 + _length_width(version) + len(_encoded(text, version)) + 1
+
+
+def fit_header(text: "str", version: "tuple[int, int]", end: "int | None" = None) -> "bytes":
+    """The header of ``version`` around the dictionary ``text``, padded with spaces and a newline
+    as NumPy pads it, to a multiple of 64 bytes (a full 64 more when it is one already), or with
+    ``end`` to end exactly at byte ``end`` (so a file's data need not move). Raises
+    ``ValueError`` for an unknown version, a text the version cannot encode or hold, or a header
+    that does not fit before ``end``."""
+    width = _length_width(version)
+    encoded = _encoded(text, version)
+    unpadded = len(MAGIC) + 2 + width + len(encoded) + 1
+    padding = ARRAY_ALIGN - unpadded % ARRAY_ALIGN if end is None else end - unpadded
+    if padding < 0:
+        raise ValueError(f"a header of {unpadded} bytes does not fit before byte {end}")
     length = len(encoded) + padding + 1
     if length >= 1 << (8 * width):
         raise ValueError(f"header of {length} bytes too large for version {version}")
-    return (
-        MAGIC
-        + bytes(version)
-        + length.to_bytes(width, "little")
-        + encoded
-        + b" " * padding
-        + b"\n"
-    )
+    return MAGIC + bytes(version) + length.to_bytes(width, "little") + encoded + b" " * padding + b"\n"
+
+
+def _length_width(version: "tuple[int, int]") -> "int":
+    """The bytes of the header length field of ``version``; ``ValueError`` for an unknown one."""
+    if version not in SUPPORTED_VERSIONS:
+        raise ValueError(f"version must be one of {SUPPORTED_VERSIONS}, got {version!r}")
+    return 2 if version == (1, 0) else 4
+
+
+def _encoded(text: "str", version: "tuple[int, int]") -> "bytes":
+    """``text`` in the encoding of ``version`` (UTF-8 for 3.0, else Latin-1)."""
+    try:
+        return text.encode("utf-8" if version == (3, 0) else "latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(f"header cannot be encoded for version {version}") from None
