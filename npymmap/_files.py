@@ -7,6 +7,11 @@ import mmap
 import os
 import sys
 
+from ._base import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Iterator
+
 if sys.version_info >= (3, 13) and sys.platform != "win32":
     MAPS_KEEP_DESCRIPTORS = False
 
@@ -103,20 +108,40 @@ def write_at(fd: "int", data: "bytes", offset: "int") -> "None":
         written += os.write(fd, data[written:])
 
 
-def copy_range(source: "int", start: "int", target: "int", offset: "int", count: "int", name: "str") -> "None":
-    """Copy ``count`` bytes from byte ``start`` of the file open at ``source`` to byte ``offset``
-    of ``target``, 16 MiB at a time. ``OSError`` (EIO) naming ``name`` if the source ends
-    first (it shrank). O(count) time, O(1) memory."""
-    copied = 0
-    while copied < count:
-        os.lseek(source, start + copied, os.SEEK_SET)
-        chunk = os.read(source, min(1 << 24, count - copied))
+def read_at(fd: "int", count: "int", offset: "int") -> "bytes":
+    """``count`` bytes at byte ``offset`` of the file (fewer only at its end); lseek and read:
+    portable."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    chunks = []
+    while count > 0:
+        chunk = os.read(fd, count)
         if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
+
+
+def chunks_at(fd: "int", start: "int", count: "int", name: "str") -> "Iterator[bytes]":
+    """The ``count`` bytes from byte ``start`` of the file open at ``fd``, 16 MiB at a time.
+    ``OSError`` (EIO) naming ``name`` if the file ends first (it shrank). O(1) memory."""
+    end = start + count
+    for position in range(start, end, 1 << 24):
+        wanted = min(1 << 24, end - position)
+        chunk = read_at(fd, wanted, position)
+        if len(chunk) < wanted:
             import errno
 
-            raise OSError(errno.EIO, f"the file ended {count - copied} bytes early while being copied", name)
-        write_at(target, chunk, offset + copied)
-        copied += len(chunk)
+            raise OSError(errno.EIO, f"the file ended {end - position - len(chunk)} bytes early", name)
+        yield chunk
+
+
+def copy_range(source: "int", start: "int", target: "int", offset: "int", count: "int", name: "str") -> "None":
+    """Copy ``count`` bytes from byte ``start`` of the file open at ``source`` to byte ``offset``
+    of ``target`` (see :func:`chunks_at`). O(count) time, O(1) memory."""
+    for chunk in chunks_at(source, start, count, name):
+        write_at(target, chunk, offset)
+        offset += len(chunk)
 
 
 def publish(temporary: "str", name: "str", overwrite: "bool") -> "None":

@@ -24,7 +24,7 @@ members or more) could be cut at a page boundary by a kill that arrives during t
 import os
 
 from ._base import NpyFormatError
-from ._files import extra_flags, lock_exclusively, write_at
+from ._files import extra_flags, lock_exclusively, read_at, write_at
 from ._zip import (
     END,
     END_RECORDS_SIZE,
@@ -123,14 +123,14 @@ def _read_directory(fd: "int", size: "int", path: "str") -> "tuple[bytes, bytes]
     end_at, fields, comment = _end_record(fd, size, path)
     _, disk, directory_disk, here, count, directory_size, directory_start, _ = fields
     records_start = end_at
-    locator = _pread(fd, ZIP64_LOCATOR.size, end_at - ZIP64_LOCATOR.size) if end_at >= ZIP64_LOCATOR.size else b""
+    locator = read_at(fd, ZIP64_LOCATOR.size, end_at - ZIP64_LOCATOR.size) if end_at >= ZIP64_LOCATOR.size else b""
     if locator[:4] == ZIP64_LOCATOR_SIGNATURE:
         _, zip64_disk, records_start, disks = ZIP64_LOCATOR.unpack(locator)
         if zip64_disk != 0 or disks > 1:
             raise NpyFormatError("archives that span several disks cannot be added to", path)
         if records_start != end_at - ZIP64_LOCATOR.size - ZIP64_END.size:
             raise NpyFormatError("the ZIP64 end record is not directly before its locator, as zipfile needs", path)
-        zip64_end = _pread(fd, ZIP64_END.size, records_start)
+        zip64_end = read_at(fd, ZIP64_END.size, records_start)
         if zip64_end[:4] != ZIP64_END_SIGNATURE:
             raise NpyFormatError(f"no ZIP64 end record at byte {records_start}, where its locator says", path)
         _, _, _, _, disk, directory_disk, here, count, directory_size, directory_start = ZIP64_END.unpack(zip64_end)
@@ -142,14 +142,14 @@ def _read_directory(fd: "int", size: "int", path: "str") -> "tuple[bytes, bytes]
             f"records start (byte {records_start}): bytes before the archive or after its directory",
             path,
         )
-    return _pread(fd, directory_size, directory_start), comment
+    return read_at(fd, directory_size, directory_start), comment
 
 
 def _end_record(fd: "int", size: "int", path: "str") -> "tuple[int, tuple[int, ...], bytes]":
     """The end record's position, fields and comment: the last end record signature whose
     comment ends exactly at the end of the file."""
     first = max(0, size - END.size - 0xFFFF)
-    tail = _pread(fd, size - first, first)
+    tail = read_at(fd, size - first, first)
     at = len(tail)
     while at > 0:
         at = tail.rfind(END_SIGNATURE, 0, at)
@@ -172,16 +172,3 @@ def _names(fd: "int", path: "str") -> "list[str]":
         raise
     except Exception as error:  # zipfile raises many types on a damaged directory
         raise NpyFormatError(f"not a readable zip archive: {error}", path) from None
-
-
-def _pread(fd: "int", count: "int", offset: "int") -> "bytes":
-    """``count`` bytes at ``offset`` (fewer at the end of the file); lseek and read: portable."""
-    os.lseek(fd, offset, os.SEEK_SET)
-    chunks = []
-    while count > 0:
-        chunk = os.read(fd, count)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        count -= len(chunk)
-    return b"".join(chunks)

@@ -18,7 +18,7 @@ import os
 from ._array import WritableNpyArray
 from ._base import TYPE_CHECKING, ClosedError, data_bytes, overload, shape_tuple
 from ._element import Element, check_element
-from ._files import map_file, publish, reserve, temporary_beside, write_at
+from ._files import chunks_at, map_file, publish, reserve, temporary_beside, write_at
 from ._header import format_header
 from ._npz_append import open_existing
 from ._region import Region
@@ -218,12 +218,8 @@ class NpzWriter:
         records = []
         for filename, header_offset, data_start, size in self._members:
             crc = 0
-            position = 0
-            while position < size:
-                os.lseek(self._fd, data_start + position, os.SEEK_SET)
-                chunk = os.read(self._fd, min(1 << 24, size - position))
+            for chunk in chunks_at(self._fd, data_start, size, self.path):
                 crc = zlib.crc32(chunk, crc)
-                position += len(chunk)
             write_at(self._fd, crc.to_bytes(4, "little"), header_offset + FILE_HEADER_CRC)
             records.append(central_record(filename, crc, size, header_offset))
         return b"".join(records)
