@@ -15,7 +15,7 @@ import os
 from . import Header, NpyError, NpyFormatError, lookup, open, open_buffer, open_npz, read_header
 from ._base import TYPE_CHECKING, data_bytes
 from ._header import format_header, read_header_from
-from ._zip import END_SIGNATURE, FILE_HEADER_SIGNATURE
+from ._zip import END_SIGNATURE, FILE_HEADER_SIGNATURE, member_key
 
 if TYPE_CHECKING:
     import zipfile
@@ -56,12 +56,12 @@ class FileArgument:
         self._zip = archive = _zip_file(path)
         if member is None:
             infos = [info for info in archive.infolist() if info.filename.endswith(".npy")]
-            self.sources = [Source(self, f"{path}::{info.filename[:-4]}", info) for info in infos]
+            self.sources = [Source(self, f"{path}::{member_key(info.filename)}", info) for info in infos]
             return
         names = {info.filename: info for info in archive.infolist()}
         found = names.get(member) or names.get(member + ".npy")
         if found is None:
-            held = ", ".join(name[:-4] if name.endswith(".npy") else name for name in names) or "nothing"
+            held = ", ".join(map(member_key, names)) or "nothing"
             archive.close()
             raise NpyError(f"no member {member!r} in the archive, which holds {held}", argument)
         self.sources = [Source(self, argument, found)]
@@ -124,8 +124,7 @@ class Source:
         """The member's name as ``numpy.load`` gives it (``.npy`` left off); ``None`` for a file."""
         if self._info is None:
             return None
-        name = self._info.filename
-        return name[:-4] if name.endswith(".npy") else name
+        return member_key(self._info.filename)
 
     @property
     def compression(self) -> "str":

@@ -31,6 +31,7 @@ from ._zip import (
     FILE_HEADER_CRC,
     FILE_HEADER_NAME_LENGTH,
     FILE_HEADER_SIGNATURE,
+    member_key,
 )
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class NpzFile(Mapping[str, ArrayT]):
         self._max_header_size = max_header_size
         infos = archive.infolist()
         self._files = {info.filename: info for info in infos}
-        self._members = {info.filename[:-4] if info.filename.endswith(".npy") else info.filename: info for info in infos}
+        self._members = {member_key(info.filename): info for info in infos}
         self._arrays: "dict[str, ArrayT]" = {}
         self._regions: "list[Region]" = []
         self._written: "list[tuple[zipfile.ZipInfo, int, int]]" = []  # members mapped writable (r+)

@@ -22,7 +22,7 @@ from ._files import chunks_at, map_file, publish, reserve, temporary_beside, wri
 from ._header import format_header
 from ._npz_append import open_existing
 from ._region import Region
-from ._zip import FILE_HEADER_CRC, central_record, end_records, local_header
+from ._zip import FILE_HEADER_CRC, central_record, end_records, local_header, member_key
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar, Union
@@ -59,7 +59,7 @@ class NpzWriter:
         self._archive: "NewArchive | ExistingArchive" = NewArchive(path, overwrite) if existing is None else existing
         self._fd = self._archive.fd
         self._end = self._archive.start  # where the next member starts
-        self._names = {name for file in self._archive.names for name in (file, _key(file))}  # as numpy.load takes them
+        self._names = {name for file in self._archive.names for name in (file, member_key(file))}  # as numpy.load takes them
         self._members: "list[tuple[bytes, int, int, int]]" = []  # name, header offset, data start, size
         self._regions: "list[Region]" = []
         self._lock = _thread.allocate_lock()  # add, close and abandon: one at a time
@@ -175,7 +175,7 @@ class NpzWriter:
         truncate the file back (the caller holds the lock)."""
         self._regions.pop().close()
         filename = self._members.pop()[0].decode()
-        self._names.difference_update((filename, filename[:-4]))
+        self._names.difference_update((filename, member_key(filename)))
         os.ftruncate(self._fd, start)
         self._end = start
 
@@ -265,8 +265,3 @@ class NewArchive:
             pass
         if os.path.exists(self._temporary):
             os.unlink(self._temporary)
-
-
-def _key(filename: "str") -> "str":
-    """The name ``numpy.load`` gives the member of that name in the archive: ``.npy`` dropped."""
-    return filename[:-4] if filename.endswith(".npy") else filename

@@ -36,6 +36,11 @@ END_SIGNATURE = b"PK\x05\x06"  # zipfile.stringEndArchive
 END = struct.Struct("<4sHHHHIIH")  # zipfile.structEndArchive: ... counts, directory size and offset, comment length
 END_RECORDS_SIZE = ZIP64_END.size + ZIP64_LOCATOR.size + END.size  # what end_records writes, before the comment
 
+def member_key(filename: "str") -> "str":
+    """The name ``numpy.load`` gives the member of that name in the archive: ``.npy`` dropped."""
+    return filename[:-4] if filename.endswith(".npy") else filename
+
+
 _ZIP64_EXTRA = struct.Struct("<HHQQ")  # id 1, size 16: uncompressed and compressed sizes
 _PADDING_ID = 0x4E50  # "NP": an extra field zip readers skip, holding the alignment padding
 
