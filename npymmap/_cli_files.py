@@ -167,7 +167,7 @@ class Source:
         if self.size < end:
             raise NpyFormatError(f"member is truncated: the header's shape {header.shape} needs {end} bytes, the member has {self.size}", self.name)
         if deep:
-            self._streamed(lambda read: _check_stream(read, header, element, self.name))
+            self._chunks(_CHUNK, lambda chunk: element.check_items(bytes(chunk), self.name))
 
     def first_rows(self, count: "int") -> "NpyArray[Any]":
         """The first ``count`` rows along axis 0, ``count`` at most the array's length (a 0-d
@@ -187,6 +187,10 @@ class Source:
         (a file another program cuts short meanwhile is a fault, never a SIGBUS). A chunk is only
         valid during the call."""
         self.check(False)
+        self._chunks(size, consume)
+
+    def _chunks(self, size: "int", consume: "Callable[[memoryview], None]") -> "None":
+        """:meth:`each_chunk` without the check first."""
         header = self.header()
         itemsize = lookup(header.descr).itemsize
         step = max(1, size // max(1, itemsize)) * itemsize
@@ -274,22 +278,6 @@ def _first_rows(read: "Callable[[int], bytes]", count: "int", name: "str") -> "N
         raise NpyFormatError(f"member is truncated: its first {count} rows need {end} bytes, the member has {len(image)}", name)
     prefix, _ = format_header(header.descr, header.fortran_order, shape)
     return open_buffer(prefix + image[header.data_offset : end])
-
-
-def _check_stream(read: "Callable[[int], bytes]", header: "Header", element: "Element[Any]", name: "str") -> "None":
-    """Check the items of the ``.npy`` image ``read`` gives (after its header) a chunk at a
-    time, then read it to its end (where zipfile checks the CRC-32)."""
-    read(header.data_offset)
-    step = max(1, _CHUNK // max(1, element.itemsize)) * element.itemsize
-    left = data_bytes(header.shape, element.itemsize, name)
-    while left > 0:
-        chunk = read(min(step, left))
-        if not chunk:
-            raise NpyFormatError("member is truncated: its data ends early", name)
-        element.check_items(chunk, name)
-        left -= len(chunk)
-    while read(_CHUNK):
-        pass
 
 
 def _check_values(array: "NpyArray[Any]") -> "None":
