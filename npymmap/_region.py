@@ -170,8 +170,9 @@ class Region:
 
         from ._files import MAPS_KEEP_DESCRIPTORS
 
-        if self._fd is not None:
-            return os.fstat(self._fd).st_size
+        fd = self._fd  # read once: a close() in another thread sets it to None (as flush does)
+        if fd is not None:
+            return os.fstat(fd).st_size
         opened, path = self._opened, self.path
         if opened is None or path is None:
             return mapping.size() if MAPS_KEEP_DESCRIPTORS else None
